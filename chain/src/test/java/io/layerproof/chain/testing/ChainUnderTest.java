@@ -12,8 +12,8 @@ import org.web3j.utils.Numeric;
 
 /**
  * A chain the contract suite runs against. The embedded devnet and anvil both answer the same
- * development RPC methods ({@code anvil_setBalance}, {@code evm_increaseTime}, {@code
- * evm_mine}), so one suite drives both through nothing but JSON-RPC.
+ * development RPC methods ({@code anvil_setBalance}, {@code evm_increaseTime}, {@code evm_mine}),
+ * so one suite drives both through nothing but JSON-RPC.
  */
 public interface ChainUnderTest extends AutoCloseable {
 

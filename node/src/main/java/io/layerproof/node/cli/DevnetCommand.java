@@ -1,0 +1,152 @@
+package io.layerproof.node.cli;
+
+import io.layerproof.chain.contracts.ContractAddresses;
+import io.layerproof.chain.contracts.LayerproofContracts;
+import io.layerproof.chain.devnet.DevnetGenesis;
+import io.layerproof.node.devnet.DevAccount;
+import io.layerproof.node.devnet.Devnet;
+import io.layerproof.node.devnet.DevnetOptions;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.web3j.crypto.Keys;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code layerproof devnet}: the whole system on this machine, on an embedded chain. */
+@Command(
+    name = "devnet",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+      "Runs a local Layerproof network on an embedded EVM chain: deploys the contracts, funds a"
+          + " demo buyer and two demo providers, serves Ethereum JSON-RPC, and runs until Ctrl-C.",
+      "State persists in the data folder; a restart continues where it stopped."
+    })
+public final class DevnetCommand implements Callable<Integer> {
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--data-dir",
+      defaultValue = ".layerproof/devnet",
+      description = "Where chain state, deployment and demo keys live (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(
+      names = "--rpc-host",
+      defaultValue = DevnetOptions.DEFAULT_HOST,
+      description = "JSON-RPC bind address (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(
+      names = "--rpc-port",
+      defaultValue = "" + DevnetOptions.DEFAULT_RPC_PORT,
+      description = "JSON-RPC port, 0 for any free port (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(
+      names = "--chain-id",
+      defaultValue = "" + DevnetGenesis.DEFAULT_CHAIN_ID,
+      description = "Chain id of a new chain (default: ${DEFAULT-VALUE}).")
+  long chainId;
+
+  @Option(names = "--reset", description = "Delete the data folder first and start a new chain.")
+  boolean reset;
+
+  @Option(
+      names = "--exit",
+      description = "Set up, print the summary and exit instead of serving until Ctrl-C.")
+  boolean exitAfterSetup;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    DevnetOptions options = new DevnetOptions(dataDir, host, port, chainId, reset);
+    Devnet devnet = Devnet.start(options, step -> out.println("  .. " + step));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              devnet.close();
+              stopped.countDown();
+            },
+            "devnet-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    printSummary(out, devnet);
+    if (exitAfterSetup) {
+      Runtime.getRuntime().removeShutdownHook(hook);
+      devnet.close();
+      return 0;
+    }
+    out.println();
+    out.println("Serving. Press Ctrl-C to stop (state is kept in " + dataDir + ").");
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  private static void printSummary(PrintWriter out, Devnet devnet) throws Exception {
+    ContractAddresses c = devnet.contracts();
+    out.println();
+    out.println("Layerproof devnet");
+    out.printf("  JSON-RPC      %s%n", devnet.rpcUrl());
+    out.printf("  chain id      %d%n", devnet.chainId());
+    out.printf("  block         %d%n", devnet.blockNumber());
+    out.println();
+    out.println("Contracts");
+    out.printf("  ComputeToken       %s%n", Keys.toChecksumAddress(c.token()));
+    out.printf("  ProviderRegistry   %s%n", Keys.toChecksumAddress(c.registry()));
+    out.printf("  JobMarket          %s%n", Keys.toChecksumAddress(c.market()));
+    out.printf("  LedgerAnchor       %s%n", Keys.toChecksumAddress(c.anchor()));
+    out.printf("  RewardDistributor  %s%n", Keys.toChecksumAddress(c.distributor()));
+    out.println();
+    out.println("Accounts (ETH pays gas; LPC is the compute token)");
+    LayerproofContracts view = devnet.contractsAs(devnet.operator());
+    printAccount(out, devnet, view, devnet.operator(), "deployer, minter, settler");
+    printAccount(out, devnet, view, devnet.buyer(), "escrow " + lpc(escrow(view, devnet.buyer())));
+    for (DevAccount p : devnet.providers()) {
+      printAccount(out, devnet, view, p, "stake " + lpc(stake(view, p)));
+    }
+    out.println();
+    out.println(
+        "Demo keys: " + devnet.keysDir() + " (development only; never use them elsewhere).");
+    out.flush();
+  }
+
+  private static void printAccount(
+      PrintWriter out, Devnet devnet, LayerproofContracts view, DevAccount a, String note)
+      throws Exception {
+    BigInteger eth =
+        devnet
+            .web3j()
+            .ethGetBalance(a.address(), DefaultBlockParameterName.LATEST)
+            .send()
+            .getBalance();
+    BigInteger tokens = LayerproofContracts.send(view.token().balanceOf(a.address()));
+    out.printf(
+        "  %-10s  %s  %10s ETH  %10s LPC  %s%n",
+        a.name(), Keys.toChecksumAddress(a.address()), lpc(eth), lpc(tokens), note);
+  }
+
+  private static BigInteger escrow(LayerproofContracts view, DevAccount a) {
+    return LayerproofContracts.send(view.market().freeBalanceOf(a.address()));
+  }
+
+  private static BigInteger stake(LayerproofContracts view, DevAccount a) {
+    return LayerproofContracts.send(view.registry().bondOf(a.address())).component1();
+  }
+
+  /** 18-decimal amounts, shown with up to four decimals. */
+  static String lpc(BigInteger wei) {
+    return new BigDecimal(wei, 18)
+        .setScale(4, java.math.RoundingMode.DOWN)
+        .stripTrailingZeros()
+        .toPlainString();
+  }
+}

@@ -1,0 +1,250 @@
+package io.layerproof.node.devnet;
+
+import io.layerproof.chain.contracts.ContractAddresses;
+import io.layerproof.chain.contracts.DeployParams;
+import io.layerproof.chain.contracts.LayerproofContracts;
+import io.layerproof.chain.devnet.DevnetGenesis;
+import io.layerproof.chain.devnet.EmbeddedChain;
+import io.layerproof.chain.devnet.JsonRpcServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.web3j.crypto.Hash;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+
+/**
+ * The whole system on one machine: the embedded chain with its JSON-RPC, the contracts deployed,
+ * and demo accounts funded (an operator who deploys and mints, a buyer with escrow, two providers
+ * with stake). Later issues add the sequencer, providers, verifier and gateway here.
+ */
+public final class Devnet implements AutoCloseable {
+
+  /** The roles a node registers with in {@code ProviderRegistry}. */
+  static final int ROLE_PROVIDER = 1;
+
+  static final BigInteger ETHER = BigInteger.TEN.pow(18);
+  static final BigInteger LPC = BigInteger.TEN.pow(18);
+  static final BigInteger GAS_MONEY = ETHER.multiply(BigInteger.valueOf(1_000));
+  static final BigInteger BUYER_TOKENS = LPC.multiply(BigInteger.valueOf(10_000));
+  static final BigInteger BUYER_ESCROW = LPC.multiply(BigInteger.valueOf(1_000));
+  static final BigInteger PROVIDER_TOKENS = LPC.multiply(BigInteger.valueOf(5_000));
+  static final BigInteger PROVIDER_STAKE = LPC.multiply(BigInteger.valueOf(1_000));
+
+  private final EmbeddedChain chain;
+  private final JsonRpcServer rpcServer;
+  private final Web3j web3j;
+  private final ContractAddresses contracts;
+  private final DevAccount operator;
+  private final DevAccount buyer;
+  private final List<DevAccount> providers;
+  private final boolean freshDeployment;
+  private final Path keysDir;
+
+  private Devnet(
+      EmbeddedChain chain,
+      JsonRpcServer rpcServer,
+      Web3j web3j,
+      ContractAddresses contracts,
+      DevAccount operator,
+      DevAccount buyer,
+      List<DevAccount> providers,
+      boolean freshDeployment,
+      Path keysDir) {
+    this.chain = chain;
+    this.rpcServer = rpcServer;
+    this.web3j = web3j;
+    this.contracts = contracts;
+    this.operator = operator;
+    this.buyer = buyer;
+    this.providers = providers;
+    this.freshDeployment = freshDeployment;
+    this.keysDir = keysDir;
+  }
+
+  /**
+   * Starts the devnet, deploying and funding on first run; {@code progress} gets one line a step.
+   */
+  public static Devnet start(DevnetOptions options, Consumer<String> progress) {
+    Path dir = options.dataDir().toAbsolutePath();
+    if (options.reset()) {
+      deleteTree(dir);
+    }
+    Path keysDir = dir.resolve("keys");
+    DevKeyStore keys = new DevKeyStore(keysDir);
+    DevAccount operator = keys.loadOrCreate("operator");
+    DevAccount buyer = keys.loadOrCreate("buyer");
+    List<DevAccount> providers =
+        List.of(keys.loadOrCreate("provider-a"), keys.loadOrCreate("provider-b"));
+
+    DevnetGenesis genesis = DevnetGenesis.defaults().withChainId(options.chainId());
+    for (DevAccount a : all(operator, buyer, providers)) {
+      genesis = genesis.withAlloc(a.address(), GAS_MONEY);
+    }
+    progress.accept("opening the embedded chain in " + dir.resolve("chain"));
+    EmbeddedChain chain = EmbeddedChain.open(dir.resolve("chain"), genesis);
+    JsonRpcServer server = null;
+    try {
+      server = JsonRpcServer.start(chain, options.host(), options.rpcPort());
+      Web3j web3j = Web3j.build(chain.web3jService());
+      Path deploymentFile = dir.resolve("deployment.json");
+      var saved = DevnetDeployment.read(deploymentFile);
+      ContractAddresses contracts;
+      if (saved.isPresent()) {
+        contracts = saved.get().contracts();
+        requireCode(web3j, contracts);
+        progress.accept("contracts already deployed (block " + chain.blockNumber() + ")");
+      } else {
+        progress.accept("deploying the contracts");
+        contracts = setUp(web3j, chain.chainId(), operator, buyer, providers, progress);
+        new DevnetDeployment(chain.chainId(), contracts).write(deploymentFile);
+      }
+      return new Devnet(
+          chain, server, web3j, contracts, operator, buyer, providers, saved.isEmpty(), keysDir);
+    } catch (RuntimeException e) {
+      if (server != null) {
+        server.close();
+      }
+      chain.close();
+      throw e;
+    }
+  }
+
+  private static ContractAddresses setUp(
+      Web3j web3j,
+      long chainId,
+      DevAccount operator,
+      DevAccount buyer,
+      List<DevAccount> providers,
+      Consumer<String> progress) {
+    ContractAddresses addresses =
+        LayerproofContracts.deploy(
+            web3j, chainId, operator.wallet(), DeployParams.defaults(operator.address()));
+    LayerproofContracts asOperator =
+        LayerproofContracts.load(web3j, chainId, operator.wallet(), addresses);
+
+    progress.accept("funding the demo buyer: tokens and escrow");
+    LayerproofContracts.send(asOperator.token().mint(buyer.address(), BUYER_TOKENS));
+    LayerproofContracts asBuyer = asOperator.as(buyer.wallet());
+    LayerproofContracts.send(asBuyer.token().approve(addresses.market(), BUYER_ESCROW));
+    LayerproofContracts.send(asBuyer.market().deposit(BUYER_ESCROW));
+
+    for (DevAccount p : providers) {
+      progress.accept("funding and registering " + p.name() + " with stake");
+      LayerproofContracts.send(asOperator.token().mint(p.address(), PROVIDER_TOKENS));
+      LayerproofContracts asProvider = asOperator.as(p.wallet());
+      LayerproofContracts.send(asProvider.token().approve(addresses.registry(), PROVIDER_STAKE));
+      LayerproofContracts.send(
+          asProvider
+              .registry()
+              .register(
+                  BigInteger.valueOf(ROLE_PROVIDER),
+                  PROVIDER_STAKE,
+                  capacityHash(p),
+                  p.nodePublicKey()));
+    }
+    return addresses;
+  }
+
+  /** Until the inference module declares real capacity, a provider declares its node key alone. */
+  private static byte[] capacityHash(DevAccount p) {
+    return Hash.sha3(("capacity:" + p.address().toLowerCase()).getBytes());
+  }
+
+  private static void requireCode(Web3j web3j, ContractAddresses c) {
+    for (String address :
+        List.of(c.token(), c.registry(), c.market(), c.anchor(), c.distributor())) {
+      String code;
+      try {
+        code = web3j.ethGetCode(address, DefaultBlockParameterName.LATEST).send().getCode();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      if (code == null || code.length() <= 2) {
+        throw new IllegalStateException(
+            "deployment.json names "
+                + address
+                + " but the chain has no code there; start with --reset");
+      }
+    }
+  }
+
+  private static List<DevAccount> all(
+      DevAccount operator, DevAccount buyer, List<DevAccount> providers) {
+    return Stream.concat(Stream.of(operator, buyer), providers.stream()).toList();
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + dir, e);
+    }
+  }
+
+  public String rpcUrl() {
+    return rpcServer.url();
+  }
+
+  public long chainId() {
+    return chain.chainId();
+  }
+
+  public long blockNumber() {
+    return chain.blockNumber();
+  }
+
+  public ContractAddresses contracts() {
+    return contracts;
+  }
+
+  public DevAccount operator() {
+    return operator;
+  }
+
+  public DevAccount buyer() {
+    return buyer;
+  }
+
+  public List<DevAccount> providers() {
+    return providers;
+  }
+
+  /** True when this start deployed the contracts, false when it found them from an earlier run. */
+  public boolean freshDeployment() {
+    return freshDeployment;
+  }
+
+  /** Where the demo accounts' key files are. */
+  public Path keysDir() {
+    return keysDir;
+  }
+
+  /** In-process Web3j on the devnet's chain. */
+  public Web3j web3j() {
+    return web3j;
+  }
+
+  /** Typed contract handles that send as {@code account}. */
+  public LayerproofContracts contractsAs(DevAccount account) {
+    return LayerproofContracts.load(web3j, chain.chainId(), account.wallet(), contracts);
+  }
+
+  @Override
+  public void close() {
+    rpcServer.close();
+    web3j.shutdown();
+    chain.close();
+  }
+}

@@ -1,0 +1,60 @@
+package io.layerproof.node.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CliTest {
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    CommandLine cli = Main.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void everyCommandHasHelp() {
+    for (String[] args :
+        new String[][] {
+          {"--help"}, {"devnet", "--help"}, {"bench", "--help"}, {"bench", "chain", "--help"}
+        }) {
+      Run r = run(args);
+      assertEquals(0, r.code(), String.join(" ", args));
+      assertTrue(r.out().contains("Usage:"), r.out());
+    }
+  }
+
+  @Test
+  void devnetSetsUpPrintsAddressesAndExits(@TempDir Path dir) {
+    Run r = run("devnet", "--data-dir", dir.toString(), "--rpc-port", "0", "--exit");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("JSON-RPC      http://127.0.0.1:"), r.out());
+    assertTrue(r.out().matches("(?s).*JobMarket\\s+0x[0-9a-fA-F]{40}.*"), r.out());
+    assertTrue(r.out().matches("(?s).*buyer\\s+0x[0-9a-fA-F]{40}.*escrow 1000.*"), r.out());
+    assertTrue(r.out().matches("(?s).*provider-a\\s+0x[0-9a-fA-F]{40}.*stake 1000.*"), r.out());
+  }
+
+  @Test
+  void badInputIsOneClearLine() {
+    Run unknown = run("devnet", "--rpc-port", "banana");
+    assertEquals(2, unknown.code());
+    assertTrue(unknown.err().contains("--rpc-port"), unknown.err());
+
+    Run outOfRange = run("devnet", "--rpc-port", "70000", "--exit");
+    assertEquals(1, outOfRange.code());
+    assertTrue(outOfRange.err().contains("RPC port must be 0..65535"), outOfRange.err());
+    assertTrue(!outOfRange.err().contains("\tat "), "no stack trace: " + outOfRange.err());
+  }
+}
