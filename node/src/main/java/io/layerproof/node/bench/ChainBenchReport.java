@@ -1,6 +1,7 @@
 package io.layerproof.node.bench;
 
 import java.io.PrintWriter;
+import java.math.BigInteger;
 
 /** Runs the chain measurements and prints them as Markdown tables for docs/benchmarks.md. */
 public final class ChainBenchReport {
@@ -11,7 +12,7 @@ public final class ChainBenchReport {
     out.printf(
         "Signed transfers with receipts: %d per round, %d rounds, rounds interleaved%n",
         transfers, rounds);
-    ChainBench.Result r = ChainBench.throughput(transfers, rounds, out);
+    ChainBench.Result r = ChainBench.run(transfers, rounds, out);
     double anvil = r.median("anvil (HTTP JSON-RPC)");
     out.println();
     out.println("| chain | median transfers/s | vs anvil |");
@@ -19,6 +20,15 @@ public final class ChainBenchReport {
     for (String chain : r.perRound().keySet()) {
       double m = r.median(chain);
       out.printf("| %s | %.0f | %.1fx |%n", chain, m, m / anvil);
+    }
+    out.println();
+    out.println("| operation | gas, embedded | gas, anvil |");
+    out.println("|---|---:|---:|");
+    for (var e : r.gasEmbedded().entrySet()) {
+      BigInteger anvilGas = r.gasAnvil().get(e.getKey());
+      out.printf(
+          "| %s | %,d | %s |%n",
+          e.getKey(), e.getValue(), anvilGas == null ? "-" : String.format("%,d", anvilGas));
     }
     out.flush();
   }

@@ -51,18 +51,30 @@ final class TransferThroughput {
       if (sent.hasError()) {
         throw new IOException("transfer rejected: " + sent.getError().getMessage());
       }
-      TransactionReceipt receipt =
-          web3j
-              .ethGetTransactionReceipt(sent.getTransactionHash())
-              .send()
-              .getTransactionReceipt()
-              .orElseThrow(() -> new IOException("no receipt for " + sent.getTransactionHash()));
+      TransactionReceipt receipt = awaitReceipt(web3j, sent.getTransactionHash());
       if (!receipt.isStatusOK()) {
         throw new IOException("transfer failed: " + sent.getTransactionHash());
       }
     }
     long nanos = clock.getAsLong() - start;
     return count / (nanos / 1e9);
+  }
+
+  /**
+   * Polls for the receipt: the embedded chain has it when the send returns; anvil mines in the
+   * background, so its receipt can lag the send by a moment.
+   */
+  private static TransactionReceipt awaitReceipt(Web3j web3j, String hash) throws IOException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      var receipt = web3j.ethGetTransactionReceipt(hash).send().getTransactionReceipt();
+      if (receipt.isPresent()) {
+        return receipt.get();
+      }
+      // Poll politely: a tight loop of HTTP requests would steal the CPU anvil mines with.
+      java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+    }
+    throw new IOException("no receipt within 10 s for " + hash);
   }
 
   private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
