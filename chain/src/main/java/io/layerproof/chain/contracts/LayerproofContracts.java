@@ -120,6 +120,18 @@ public final class LayerproofContracts {
         distributor.getContractAddress());
   }
 
+  /** Deploys and wires all five contracts on {@code chain}; see the Web3j overload. */
+  public static ContractAddresses deploy(
+      ChainConnection chain, Credentials deployer, DeployParams params) {
+    return deploy(chain.web3j(), chain.chainId(), deployer, params);
+  }
+
+  /** Typed handles on {@code chain} that send as {@code credentials}. */
+  public static LayerproofContracts load(
+      ChainConnection chain, Credentials credentials, ContractAddresses addresses) {
+    return load(chain.web3j(), chain.chainId(), credentials, addresses);
+  }
+
   /** Typed handles to deployed contracts that send as {@code credentials}. */
   public static LayerproofContracts load(
       Web3j web3j, long chainId, Credentials credentials, ContractAddresses addresses) {
