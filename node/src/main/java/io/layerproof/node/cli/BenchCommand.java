@@ -1,7 +1,10 @@
 package io.layerproof.node.cli;
 
 import io.layerproof.node.bench.ChainBenchReport;
+import io.layerproof.node.bench.InferenceBenchOptions;
+import io.layerproof.node.bench.InferenceBenchReport;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,7 +16,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Measures the node and prints figures and ratios taken side by side in one run.",
-    subcommands = {BenchCommand.Chain.class})
+    subcommands = {BenchCommand.Chain.class, BenchCommand.Inference.class})
 public final class BenchCommand implements Runnable {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -55,6 +58,62 @@ public final class BenchCommand implements Runnable {
       }
       PrintWriter out = spec.commandLine().getOut();
       ChainBenchReport.run(transfers, rounds, out);
+      return 0;
+    }
+  }
+
+  /** {@code layerproof bench inference}: sharded against unsharded, commitments, Jlama. */
+  @Command(
+      name = "inference",
+      mixinStandardHelpOptions = true,
+      versionProvider = VersionProvider.class,
+      description = {
+        "Prefill and decode tokens/s of a model unsharded against a 2-shard pipeline, the cost of"
+            + " layer commitments and the activation store, bytes stored per token, memory per"
+            + " shard, and Jlama against Layerproof with 1 and 2 threads, in one run.",
+        "Generates the devnet's default model first when --model names an empty folder."
+      })
+  static final class Inference implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(
+        names = "--model",
+        description = "Model folder (default: the devnet's default model under .layerproof/).")
+    Path model;
+
+    @Option(
+        names = "--prompt-tokens",
+        defaultValue = "128",
+        description = "Default: ${DEFAULT-VALUE}.")
+    int promptTokens;
+
+    @Option(
+        names = "--decode-tokens",
+        defaultValue = "128",
+        description = "Default: ${DEFAULT-VALUE}.")
+    int decodeTokens;
+
+    @Option(
+        names = "--rounds",
+        defaultValue = "5",
+        description = "Interleaved rounds; medians are reported (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(
+        names = "--threads",
+        defaultValue = "1",
+        description = "PyTorch threads for the Layerproof rows (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--no-jlama", description = "Skip the Jlama comparison.")
+    boolean noJlama;
+
+    @Override
+    public Integer call() throws Exception {
+      Path dir = model != null ? model : InferenceBenchOptions.defaultModelDir();
+      InferenceBenchReport.run(
+          new InferenceBenchOptions(dir, promptTokens, decodeTokens, rounds, threads, !noJlama),
+          spec.commandLine().getOut());
       return 0;
     }
   }

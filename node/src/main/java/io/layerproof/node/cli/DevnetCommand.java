@@ -98,6 +98,7 @@ public final class DevnetCommand implements Callable<Integer> {
     out.printf("  JSON-RPC      %s%n", devnet.rpcUrl());
     out.printf("  chain id      %d%n", devnet.chainId());
     out.printf("  block         %d%n", devnet.blockNumber());
+    out.printf("  model         %s%n", devnet.modelDir());
     out.println();
     out.println("Contracts");
     out.printf("  ComputeToken       %s%n", Keys.toChecksumAddress(c.token()));

@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "A node of the Layerproof compute marketplace.",
-    subcommands = {DevnetCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      DevnetCommand.class,
+      ModelCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

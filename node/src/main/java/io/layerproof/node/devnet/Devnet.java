@@ -6,6 +6,8 @@ import io.layerproof.chain.contracts.LayerproofContracts;
 import io.layerproof.chain.devnet.DevnetGenesis;
 import io.layerproof.chain.devnet.EmbeddedChain;
 import io.layerproof.chain.devnet.JsonRpcServer;
+import io.layerproof.inference.synth.DefaultModel;
+import io.layerproof.inference.synth.SynthProgress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -82,6 +84,15 @@ public final class Devnet implements AutoCloseable {
     DevAccount buyer = keys.loadOrCreate("buyer");
     List<DevAccount> providers =
         List.of(keys.loadOrCreate("provider-a"), keys.loadOrCreate("provider-b"));
+
+    // The model the providers will serve: generated once (under a second), never downloaded.
+    Path modelDir = dir.resolve("model");
+    if (!Files.exists(modelDir.resolve("config.json"))) {
+      progress.accept("generating the default model in " + modelDir);
+    }
+    try (SynthProgress bar = SynthProgress.console("model")) {
+      DefaultModel.ensure(modelDir, bar);
+    }
 
     DevnetGenesis genesis = DevnetGenesis.defaults().withChainId(options.chainId());
     for (DevAccount a : all(operator, buyer, providers)) {
@@ -224,6 +235,11 @@ public final class Devnet implements AutoCloseable {
   /** True when this start deployed the contracts, false when it found them from an earlier run. */
   public boolean freshDeployment() {
     return freshDeployment;
+  }
+
+  /** The default model's folder (Hugging Face layout). */
+  public Path modelDir() {
+    return keysDir.resolveSibling("model");
   }
 
   /** Where the demo accounts' key files are. */

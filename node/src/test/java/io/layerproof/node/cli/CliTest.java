@@ -47,6 +47,46 @@ class CliTest {
   }
 
   @Test
+  void modelSynthWritesAFolderThatModelInfoReads(@TempDir Path dir) {
+    Path out = dir.resolve("tiny");
+    Run synth =
+        run(
+            "model",
+            "synth",
+            "--layers",
+            "1",
+            "--hidden",
+            "16",
+            "--heads",
+            "2",
+            "--kv-heads",
+            "1",
+            "--vocab",
+            "260",
+            "--out",
+            out.toString());
+    assertEquals(0, synth.code(), synth.err());
+    assertTrue(java.nio.file.Files.exists(out.resolve("model.safetensors")));
+    assertTrue(java.nio.file.Files.exists(out.resolve("tokenizer.json")));
+    Run info = run("model", "info", out.toString());
+    assertEquals(0, info.code(), info.err());
+    assertTrue(info.out().contains("16"), info.out());
+
+    Run bad =
+        run(
+            "model",
+            "synth",
+            "--heads",
+            "3",
+            "--hidden",
+            "16",
+            "--out",
+            dir.resolve("x").toString());
+    assertTrue(bad.code() != 0, "an impossible shape must be refused");
+    assertTrue(!bad.err().contains("\tat "), "no stack trace: " + bad.err());
+  }
+
+  @Test
   void badInputIsOneClearLine() {
     Run unknown = run("devnet", "--rpc-port", "banana");
     assertEquals(2, unknown.code());

@@ -52,6 +52,9 @@ class DevnetTest {
       http.shutdown();
     }
     assertTrue(steps.stream().anyMatch(s -> s.contains("deploying")), steps.toString());
+    Path weights = dir.resolve("model").resolve("model.safetensors");
+    assertTrue(Files.size(weights) > 1_000_000, "the default model is generated on first run");
+    var written = Files.getLastModifiedTime(weights);
 
     try (Devnet again = Devnet.start(options(false), s -> {})) {
       assertFalse(again.freshDeployment(), "a restart must reuse the deployment");
@@ -59,6 +62,7 @@ class DevnetTest {
       assertEquals(blockAfterSetUp, again.blockNumber());
       assertEquals(buyer, again.buyer().address(), "demo keys persist");
       assertFunded(again);
+      assertEquals(written, Files.getLastModifiedTime(weights), "the model is not regenerated");
     }
 
     try (Devnet reset = Devnet.start(options(true), s -> {})) {
