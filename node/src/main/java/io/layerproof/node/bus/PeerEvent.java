@@ -1,0 +1,4 @@
+package io.layerproof.node.bus;
+
+/** A peer became reachable ({@code up}) or unreachable; the election treats either as a change. */
+public record PeerEvent(NodeId peer, boolean up) {}

@@ -1,0 +1,149 @@
+package io.layerproof.node.sequencing;
+
+import io.layerproof.node.bus.Cancellable;
+import io.layerproof.node.bus.NodeId;
+import io.layerproof.node.sequencing.SequencingMessage.SubmitEvent;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * Numbers this node's events and gets them into the log. An event is re-sent, with backoff, until
+ * it shows up indexed in the local replica; it is kept until it is anchored, because until then a
+ * new session may drop it with a losing provisional tail, and then it is sent again.
+ */
+public final class Producer implements LocalLog.Listener {
+  /** Most events re-sent in one retry round, smallest numbers first. */
+  static final int RESEND_LIMIT = 64;
+
+  private final ProducerId id;
+  private final Context ctx;
+  private final Supplier<Optional<NodeId>> sequencer;
+  private final Backoff backoff;
+  private final TreeMap<Long, Pending> outbox = new TreeMap<>();
+  private long lastSeq;
+  private long anchoredUpTo;
+  private Cancellable timer;
+
+  private static final class Pending {
+    final ProducerEvent event;
+    long index = -1;
+
+    Pending(ProducerEvent event) {
+      this.event = event;
+    }
+  }
+
+  Producer(ProducerId id, Context ctx, Supplier<Optional<NodeId>> sequencer) {
+    this.id = id;
+    this.ctx = ctx;
+    this.sequencer = sequencer;
+    this.backoff = ctx.config().producerRetry().create();
+  }
+
+  public ProducerId id() {
+    return id;
+  }
+
+  /** Numbers {@code payload} and starts getting it indexed; returns its sequence number. */
+  public long submit(byte[] payload) {
+    if (payload.length > SequencingCodec.MAX_PAYLOAD_BYTES) {
+      throw new IllegalArgumentException(
+          "payload of " + payload.length + " bytes > " + SequencingCodec.MAX_PAYLOAD_BYTES);
+    }
+    ProducerEvent e = new ProducerEvent(id, ++lastSeq, payload);
+    outbox.put(e.seq(), new Pending(e));
+    sequencer.get().ifPresent(s -> ctx.send(s, new SubmitEvent(e)));
+    if (timer == null) {
+      arm(backoff.next());
+    }
+    return e.seq();
+  }
+
+  /** Highest number submitted so far (0 before the first). */
+  public long lastSubmitted() {
+    return lastSeq;
+  }
+
+  /** Every event up to this number is anchored (they anchor in order). */
+  public long anchoredUpTo() {
+    return anchoredUpTo;
+  }
+
+  /** Events not yet anchored. */
+  public int pending() {
+    return outbox.size();
+  }
+
+  /** A new sequencer: whatever is not indexed goes to it now. */
+  void onNewSession() {
+    backoff.reset();
+    arm(Duration.ZERO);
+  }
+
+  @Override
+  public void appended(LogEntry entry) {
+    if (entry.event().producer().equals(id)) {
+      Pending p = outbox.get(entry.event().seq());
+      if (p != null) {
+        p.index = entry.index();
+        backoff.reset(); // progress: the next retry, if any is needed, comes soon
+      }
+    }
+  }
+
+  @Override
+  public void truncated(long index) {
+    boolean lost = false;
+    for (Pending p : outbox.values()) {
+      if (p.index > index) {
+        p.index = -1;
+        lost = true;
+      }
+    }
+    if (lost) {
+      backoff.reset();
+      arm(Duration.ZERO);
+    }
+  }
+
+  @Override
+  public void anchored(AnchorMark mark) {
+    while (!outbox.isEmpty()) {
+      Pending first = outbox.firstEntry().getValue();
+      if (first.index < 0 || first.index > mark.lastIndex()) {
+        break;
+      }
+      anchoredUpTo = first.event.seq();
+      outbox.pollFirstEntry();
+    }
+  }
+
+  private void arm(Duration delay) {
+    if (timer != null) {
+      timer.cancel();
+    }
+    timer = ctx.scheduler().schedule(delay, this::retry);
+  }
+
+  private void retry() {
+    timer = null;
+    Optional<NodeId> to = sequencer.get();
+    int sent = 0;
+    boolean waiting = false;
+    for (Pending p : outbox.values()) {
+      if (p.index >= 0) {
+        continue;
+      }
+      waiting = true;
+      if (to.isPresent() && sent < RESEND_LIMIT) {
+        ctx.send(to.get(), new SubmitEvent(p.event));
+        sent++;
+      }
+    }
+    if (waiting) {
+      arm(backoff.next());
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package io.layerproof.node.sequencing;
+
+import io.layerproof.node.election.Session;
+import java.util.List;
+
+/** The messages of event routing, all on {@link SequencingNode#TOPIC}. */
+public sealed interface SequencingMessage {
+  /** Producer to sequencer (direct): please index this; re-sent until it comes back indexed. */
+  record SubmitEvent(ProducerEvent event) implements SequencingMessage {}
+
+  /** Sequencer to all: entries just appended, in index order. */
+  record EventsIndexed(Session session, List<LogEntry> entries) implements SequencingMessage {
+    public EventsIndexed {
+      entries = List.copyOf(entries);
+    }
+  }
+
+  /** Anyone to anyone (direct): send me up to {@code max} entries from {@code sinceIdx}. */
+  record RequestEventLog(long sinceIdx, int max) implements SequencingMessage {}
+
+  /**
+   * The answer to {@link RequestEventLog}, with the responder's head and anchor mark so the
+   * requester knows whether to page on and how far the responder's history is final.
+   */
+  record EventLogPage(
+      long sinceIdx, List<LogEntry> entries, long head, Hash headHash, AnchorMark mark)
+      implements SequencingMessage {
+    public EventLogPage {
+      entries = List.copyOf(entries);
+    }
+  }
+
+  /**
+   * Follower to sequencer (direct): I hold your log up to {@code head}, ending in this hash, and
+   * know batches up to {@code anchoredBatch} (-1: none) to be anchored. A sequencer that learns of
+   * an anchored batch it lacks is behind and catches up again.
+   */
+  record LogAck(Session session, long head, Hash headHash, long anchoredBatch)
+      implements SequencingMessage {}
+
+  /**
+   * Sequencer to all, periodically and after each anchoring: who sequences (and at which election
+   * clock), how far the log goes and how far it is anchored. Lets idle followers notice gaps and
+   * nodes that disagree about the session notice it.
+   */
+  record SequencerHeartbeat(Session session, long clock, long head, Hash headHash, AnchorMark mark)
+      implements SequencingMessage {}
+}

@@ -1,0 +1,67 @@
+package io.layerproof.node.sequencing;
+
+import io.layerproof.node.bus.NodeId;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A test double of {@code LedgerAnchor.anchor}'s chaining rule, nothing more: batch k is stored
+ * only if no batch k exists yet, batch k-1 exists (for k > 0), and prevRoot equals root k-1 (zero
+ * for batch 0). The real contract and its tests live in contracts/.
+ */
+public final class AnchorContract {
+  /** The revert reasons of the real contract that this double can produce. */
+  public static final class Revert extends Exception {
+    public final String error;
+
+    Revert(String error) {
+      super(error);
+      this.error = error;
+    }
+  }
+
+  /** One stored batch and who stored it (msg.sender). */
+  public record Stored(Hash root, long eventCount, Hash prevRoot, NodeId sequencer) {}
+
+  private final List<Stored> roots = new ArrayList<>();
+  private final List<String> reverts = new ArrayList<>();
+
+  public synchronized void anchor(
+      NodeId sender, long batchIndex, Hash root, long eventCount, Hash prevRoot) throws Revert {
+    if (root.equals(Hash.ZERO)) {
+      throw revert(sender, "ZeroRoot");
+    }
+    if (eventCount == 0) {
+      throw revert(sender, "EmptyBatch");
+    }
+    if (batchIndex < roots.size()) {
+      throw revert(sender, "BatchAlreadyAnchored(" + batchIndex + ")");
+    }
+    if (batchIndex > roots.size()) {
+      throw revert(sender, "BatchNotNext(" + batchIndex + ")");
+    }
+    Hash expected = batchIndex == 0 ? Hash.ZERO : roots.get((int) batchIndex - 1).root();
+    if (!prevRoot.equals(expected)) {
+      throw revert(sender, "PrevRootMismatch(" + expected + ", " + prevRoot + ")");
+    }
+    roots.add(new Stored(root, eventCount, prevRoot, sender));
+  }
+
+  public synchronized Stored batch(long batchIndex) {
+    return batchIndex < roots.size() ? roots.get((int) batchIndex) : null;
+  }
+
+  public synchronized List<Stored> batches() {
+    return List.copyOf(roots);
+  }
+
+  /** "node: error" for every revert, in order. */
+  public synchronized List<String> reverts() {
+    return List.copyOf(reverts);
+  }
+
+  private Revert revert(NodeId sender, String error) {
+    reverts.add(sender + ": " + error);
+    return new Revert(error);
+  }
+}
