@@ -16,18 +16,9 @@ final class Rlp {
     return uint(BigInteger.valueOf(v));
   }
 
-  /** Minimal big-endian bytes: zero is the empty string, as the yellow paper requires. */
+  /** Minimal big-endian bytes, zero as the empty string (Web3j already canonicalises). */
   static RlpString uint(BigInteger v) {
-    if (v.signum() == 0) {
-      return RlpString.create(new byte[0]);
-    }
-    byte[] b = v.toByteArray();
-    if (b[0] == 0) {
-      byte[] t = new byte[b.length - 1];
-      System.arraycopy(b, 1, t, 0, t.length);
-      b = t;
-    }
-    return RlpString.create(b);
+    return RlpString.create(v);
   }
 
   static RlpString bytes(byte[] b) {

@@ -1,0 +1,7 @@
+package io.layerproof.chain.ledger.state;
+
+/** A verifier's conclusion on one shard. */
+public enum Verdict {
+  PASSED,
+  FRAUD
+}
