@@ -11,11 +11,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.commons.io.FileUtils;
 
 /**
  * Runs Jlama (an independent pure-Java Llama implementation) greedily on a model folder in a child
@@ -141,9 +141,7 @@ public final class JlamaRunner {
       }
       return read(out, logits);
     } finally {
-      try (var files = Files.walk(work)) {
-        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      }
+      FileUtils.deleteQuietly(work.toFile());
     }
   }
 

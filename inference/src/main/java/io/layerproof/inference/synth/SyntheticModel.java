@@ -12,11 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.commons.io.file.PathUtils;
 
 /**
  * Writes a synthetic Llama model as a Hugging Face folder: config.json, generation_config.json,
@@ -48,12 +48,12 @@ public final class SyntheticModel {
       try {
         writeFolder(spec, tmp, progress);
         if (Files.exists(target)) {
-          deleteRecursively(target);
+          PathUtils.deleteDirectory(target);
         }
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       } finally {
         if (Files.exists(tmp)) {
-          deleteRecursively(tmp);
+          PathUtils.deleteDirectory(tmp);
         }
       }
     } catch (IOException e) {
@@ -172,14 +172,6 @@ public final class SyntheticModel {
     }
     try (Stream<Path> s = Files.list(p)) {
       return s.findAny().isEmpty();
-    }
-  }
-
-  static void deleteRecursively(Path p) throws IOException {
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(x);
-      }
     }
   }
 }

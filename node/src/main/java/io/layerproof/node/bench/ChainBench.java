@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.io.FileUtils;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Keys;
 import org.web3j.protocol.Web3j;
@@ -114,7 +115,7 @@ final class ChainBench {
       anvilHttp.shutdown();
       return new Result(results, gasEmbedded, gasAnvil);
     } finally {
-      deleteQuietly(dir);
+      FileUtils.deleteQuietly(dir.toFile());
     }
   }
 
@@ -137,14 +138,6 @@ final class ChainBench {
     var r = new Request<>(method, List.of(params), service, VoidResponse.class).send();
     if (r.hasError()) {
       throw new IOException(method + ": " + r.getError().getMessage());
-    }
-  }
-
-  private static void deleteQuietly(Path dir) {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // A temp folder left behind is harmless.
     }
   }
 }

@@ -18,10 +18,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.io.FileUtils;
 
 /**
  * Throughput of the default model unsharded and as a 2-shard pipeline, with and without layer
@@ -146,8 +146,8 @@ final class InferenceBench {
     Map<String, Long> disk = new LinkedHashMap<>();
     disk.put(STORE, InferenceMemory.folderBytes(dir32) / tokensPerStore);
     disk.put(STORE16, InferenceMemory.folderBytes(dir16) / tokensPerStore);
-    deleteQuietly(dir32);
-    deleteQuietly(dir16);
+    FileUtils.deleteQuietly(dir32.toFile());
+    FileUtils.deleteQuietly(dir16.toFile());
     return new Result(prefill, decode, finish, stored, disk, rows, agree);
   }
 
@@ -162,13 +162,5 @@ final class InferenceBench {
     long growth = before < 0 || after < 0 ? -1 : after - before;
     rows.add(new ShardRow(name, start, end, s.memory().bytes(), growth, kv));
     return s;
-  }
-
-  private static void deleteQuietly(Path dir) {
-    try (var files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-    } catch (IOException ignored) {
-      // a temp folder; the OS cleans it eventually
-    }
   }
 }
