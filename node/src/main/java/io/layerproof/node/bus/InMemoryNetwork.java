@@ -1,5 +1,6 @@
 package io.layerproof.node.bus;
 
+import io.layerproof.chain.event.NodeId;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

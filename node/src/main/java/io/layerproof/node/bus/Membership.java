@@ -1,5 +1,6 @@
 package io.layerproof.node.bus;
 
+import io.layerproof.chain.event.NodeId;
 import java.util.Set;
 
 /**

@@ -1,5 +1,7 @@
 package io.layerproof.node.bus;
 
+import io.layerproof.chain.event.NodeId;
+
 /**
  * Where protocol code reports an input it ignored and why (unknown sender, malformed bytes, stale
  * clock, ...). The default logs; tests capture the reasons to assert on them.

@@ -1,7 +1,7 @@
 package io.layerproof.node.bus;
 
+import io.layerproof.chain.event.NodeId;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Reads the small big-endian binary forms our protocol messages use, turning every short read,
@@ -59,12 +59,7 @@ public final class WireReader {
   }
 
   public NodeId readNodeId() throws MalformedMessageException {
-    byte[] raw = readBytes("node id", NodeId.MAX_LENGTH);
-    try {
-      return new NodeId(new String(raw, StandardCharsets.UTF_8));
-    } catch (IllegalArgumentException e) {
-      throw new MalformedMessageException(e.getMessage());
-    }
+    return NodeId.of(readFixed(32));
   }
 
   /** Fails unless every byte was consumed: trailing garbage is as suspect as missing bytes. */

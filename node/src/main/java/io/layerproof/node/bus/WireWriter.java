@@ -1,10 +1,10 @@
 package io.layerproof.node.bus;
 
+import io.layerproof.chain.event.NodeId;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 
 /** Writes the binary forms {@link WireReader} reads. */
 public final class WireWriter {
@@ -36,7 +36,7 @@ public final class WireWriter {
   }
 
   public WireWriter writeNodeId(NodeId id) {
-    return writeBytes(id.value().getBytes(StandardCharsets.UTF_8));
+    return writeFixed(id.toByteArray());
   }
 
   public byte[] toByteArray() {

@@ -1,6 +1,6 @@
 package io.layerproof.node.election;
 
-import io.layerproof.node.bus.NodeId;
+import io.layerproof.chain.event.NodeId;
 import io.layerproof.node.election.ElectionEffect.Broadcast;
 import io.layerproof.node.election.ElectionEffect.Elected;
 import io.layerproof.node.election.ElectionEffect.Ignored;

@@ -1,6 +1,6 @@
 package io.layerproof.node.election;
 
-import io.layerproof.node.bus.NodeId;
+import io.layerproof.chain.event.NodeId;
 import java.util.Comparator;
 
 /**

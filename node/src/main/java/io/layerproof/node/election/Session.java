@@ -1,6 +1,6 @@
 package io.layerproof.node.election;
 
-import io.layerproof.node.bus.NodeId;
+import io.layerproof.chain.event.NodeId;
 
 /**
  * Who sequences, since which election clock. A sequencer re-elected while in office keeps its

@@ -1,5 +1,7 @@
 package io.layerproof.node.sequencing;
 
+import io.layerproof.chain.event.Bytes32;
+
 /**
  * What became of an anchoring attempt.
  *
@@ -18,7 +20,7 @@ package io.layerproof.node.sequencing;
  *       told yet); retry later.
  * </ul>
  */
-public record AnchorResult(Outcome outcome, Hash root, int eventCount, String detail) {
+public record AnchorResult(Outcome outcome, Bytes32 root, int eventCount, String detail) {
   public enum Outcome {
     ANCHORED,
     REJECTED_STALE_HISTORY,
@@ -31,7 +33,7 @@ public record AnchorResult(Outcome outcome, Hash root, int eventCount, String de
     }
   }
 
-  public static AnchorResult anchored(Hash root, int eventCount) {
+  public static AnchorResult anchored(Bytes32 root, int eventCount) {
     return new AnchorResult(Outcome.ANCHORED, root, eventCount, "anchored");
   }
 

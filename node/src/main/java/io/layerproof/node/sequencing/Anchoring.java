@@ -1,5 +1,6 @@
 package io.layerproof.node.sequencing;
 
+import io.layerproof.chain.event.Bytes32;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -23,8 +24,8 @@ public interface Anchoring {
   CompletionStage<Optional<AnchoredBatch>> anchored(long batchIndex);
 
   /** The root the chain stores for a batch of exactly these entries (the ledger's Merkle root). */
-  Hash root(List<LogEntry> entries);
+  Bytes32 root(List<LogEntry> entries);
 
   /** What the chain holds for one batch. */
-  record AnchoredBatch(Hash root, long eventCount) {}
+  record AnchoredBatch(Bytes32 root, long eventCount) {}
 }

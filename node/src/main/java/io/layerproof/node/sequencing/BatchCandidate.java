@@ -1,14 +1,15 @@
 package io.layerproof.node.sequencing;
 
+import io.layerproof.chain.event.Bytes32;
 import java.util.List;
 
 /**
  * A batch the sequencer asks to anchor: batch number {@code batchIndex}, chaining from {@code
- * prevRoot} (the root of batch {@code batchIndex - 1}, or {@link Hash#ZERO} for batch 0), over
+ * prevRoot} (the root of batch {@code batchIndex - 1}, or {@link Bytes32#ZERO} for batch 0), over
  * consecutive log entries. Both come from the sequencer's own history; that is what lets the chain
  * refuse a history that is not the anchored one.
  */
-public record BatchCandidate(long batchIndex, Hash prevRoot, List<LogEntry> entries) {
+public record BatchCandidate(long batchIndex, Bytes32 prevRoot, List<LogEntry> entries) {
   public BatchCandidate {
     entries = List.copyOf(entries);
     if (batchIndex < 0) {

@@ -1,8 +1,8 @@
 package io.layerproof.node.sequencing;
 
+import io.layerproof.chain.event.NodeId;
 import io.layerproof.node.bus.Bus;
 import io.layerproof.node.bus.Membership;
-import io.layerproof.node.bus.NodeId;
 import io.layerproof.node.bus.Rejections;
 import io.layerproof.node.bus.Scheduler;
 

@@ -1,6 +1,6 @@
 package io.layerproof.node.sequencing;
 
-import io.layerproof.node.bus.NodeId;
+import io.layerproof.chain.event.NodeId;
 import io.layerproof.node.election.Session;
 import io.layerproof.node.sequencing.Anchoring.AnchoredBatch;
 import io.layerproof.node.sequencing.SequencingMessage.EventLogPage;

@@ -1,5 +1,6 @@
 package io.layerproof.node.sequencing;
 
+import io.layerproof.chain.event.Bytes32;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,16 +30,21 @@ public final class LocalLog {
   private static final int SCAN_PAGE = 1024;
 
   private final OrderedLog store;
+  private final EventFormat format;
   private final List<Listener> listeners = new ArrayList<>();
   private final Map<ProducerId, Long> lastSeq = new HashMap<>();
   private long head;
-  private Hash headHash = Hash.ZERO;
+  private Bytes32 headHash = Bytes32.ZERO;
   private AnchorMark mark;
   private long inFlightThrough = -1;
 
-  /** Opens the replica, checking the stored hash chain and producer order as it scans. */
-  public LocalLog(OrderedLog store) {
+  /**
+   * Opens the replica, checking the stored hash chain and producer order as it scans (digests only:
+   * what is stored was checked when it came in).
+   */
+  public LocalLog(OrderedLog store, EventFormat format) {
     this.store = store;
+    this.format = format;
     this.head = -1;
     long expected = 0;
     while (true) {
@@ -61,6 +67,10 @@ public final class LocalLog {
     }
   }
 
+  public EventFormat format() {
+    return format;
+  }
+
   public void addListener(Listener l) {
     listeners.add(l);
   }
@@ -70,7 +80,7 @@ public final class LocalLog {
   }
 
   /** The chain hash of the head entry: equal on two nodes iff their logs are equal. */
-  public Hash stateHash() {
+  public Bytes32 stateHash() {
     return headHash;
   }
 
@@ -111,9 +121,9 @@ public final class LocalLog {
   }
 
   /** The chain hash at {@code index} (the zero hash before index 0). */
-  public Optional<Hash> hashAt(long index) {
+  public Optional<Bytes32> hashAt(long index) {
     if (index == -1) {
-      return Optional.of(Hash.ZERO);
+      return Optional.of(Bytes32.ZERO);
     }
     if (index < -1 || index > head) {
       return Optional.empty();
@@ -130,7 +140,7 @@ public final class LocalLog {
     if (event.seq() != lastSeq(event.producer()) + 1) {
       throw new IllegalArgumentException(event + " is not next for its producer");
     }
-    LogEntry e = LogEntry.chain(headHash, head + 1, event);
+    LogEntry e = LogEntry.chain(headHash, head + 1, event, format);
     append(e);
     return e;
   }
@@ -167,7 +177,7 @@ public final class LocalLog {
       if (e.index() <= head && hashAt(e.index()).orElseThrow().equals(e.chainHash())) {
         continue;
       }
-      if (!e.chainsFrom(hashAt(e.index() - 1).orElseThrow())) {
+      if (!e.chainsFrom(hashAt(e.index() - 1).orElseThrow(), format)) {
         if (linked) {
           return result(
               MergeResult.Status.INVALID,
@@ -199,6 +209,9 @@ public final class LocalLog {
             "differs from anchored entry " + e.index());
       }
       String order = orderProblem(e, e.index() - 1);
+      if (order == null) {
+        order = format.problem(e.event());
+      }
       if (order != null) {
         return result(MergeResult.Status.INVALID, appended, truncated, order);
       }
@@ -256,7 +269,7 @@ public final class LocalLog {
     if (index < protectedThrough()) {
       throw new IllegalStateException("refusing to drop anchored entries after " + index);
     }
-    Hash newHeadHash = hashAt(index).orElseThrow(); // before head moves: hashAt caches the head
+    Bytes32 newHeadHash = hashAt(index).orElseThrow(); // before head moves: hashAt caches the head
     List<LogEntry> dropped = new ArrayList<>();
     for (long i = index + 1; i <= head; i += SCAN_PAGE) {
       dropped.addAll(store.read(i, SCAN_PAGE));
@@ -288,11 +301,11 @@ public final class LocalLog {
     lastSeq.put(e.event().producer(), e.event().seq());
   }
 
-  private String check(LogEntry e, long expectedIndex, Hash prev) {
+  private String check(LogEntry e, long expectedIndex, Bytes32 prev) {
     if (e.index() != expectedIndex) {
       return "index " + e.index() + ", expected " + expectedIndex;
     }
-    if (!e.chainsFrom(prev)) {
+    if (!e.chainsFrom(prev, format)) {
       return "chain hash mismatch at index " + e.index();
     }
     return orderProblem(e, expectedIndex - 1);

@@ -1,12 +1,16 @@
 package io.layerproof.node.sequencing;
 
+import io.layerproof.chain.event.NodeId;
 import io.layerproof.node.bus.Cancellable;
-import io.layerproof.node.bus.NodeId;
 import io.layerproof.node.sequencing.SequencingMessage.SubmitEvent;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Numbers this node's events and gets them into the log. An event is re-sent, with backoff, until
@@ -14,6 +18,8 @@ import java.util.function.Supplier;
  * new session may drop it with a losing provisional tail, and then it is sent again.
  */
 public final class Producer implements LocalLog.Listener {
+  private static final Logger log = LoggerFactory.getLogger(Producer.class);
+
   /** Most events re-sent in one retry round, smallest numbers first. */
   static final int RESEND_LIMIT = 64;
 
@@ -28,15 +34,21 @@ public final class Producer implements LocalLog.Listener {
 
   private static final class Pending {
     final ProducerEvent event;
+    final LongFunction<byte[]> make; // re-creates the payload under another number; may be null
     long index = -1;
 
-    Pending(ProducerEvent event) {
+    Pending(ProducerEvent event, LongFunction<byte[]> make) {
       this.event = event;
+      this.make = make;
     }
   }
 
-  Producer(ProducerId id, Context ctx, Supplier<Optional<NodeId>> sequencer) {
+  /**
+   * @param lastSeq the producer's last number already in the log (0 for a new incarnation)
+   */
+  Producer(ProducerId id, long lastSeq, Context ctx, Supplier<Optional<NodeId>> sequencer) {
     this.id = id;
+    this.lastSeq = lastSeq;
     this.ctx = ctx;
     this.sequencer = sequencer;
     this.backoff = ctx.config().producerRetry().create();
@@ -48,12 +60,30 @@ public final class Producer implements LocalLog.Listener {
 
   /** Numbers {@code payload} and starts getting it indexed; returns its sequence number. */
   public long submit(byte[] payload) {
+    byte[] copy = payload.clone();
+    return enqueue(seq -> copy, false);
+  }
+
+  /**
+   * Numbers an event whose payload states its own number (a signed ledger envelope): {@code make}
+   * builds the payload for a given number, and is called again with a new number if the log turns
+   * out to hold another event of ours under the first one (one signed before a restart and never
+   * acknowledged, delivered late).
+   */
+  public long submit(LongFunction<byte[]> make) {
+    return enqueue(make, true);
+  }
+
+  private long enqueue(LongFunction<byte[]> make, boolean renumberable) {
+    long seq = lastSeq + 1;
+    byte[] payload = make.apply(seq);
     if (payload.length > SequencingCodec.MAX_PAYLOAD_BYTES) {
       throw new IllegalArgumentException(
           "payload of " + payload.length + " bytes > " + SequencingCodec.MAX_PAYLOAD_BYTES);
     }
-    ProducerEvent e = new ProducerEvent(id, ++lastSeq, payload);
-    outbox.put(e.seq(), new Pending(e));
+    lastSeq = seq;
+    ProducerEvent e = new ProducerEvent(id, seq, payload);
+    outbox.put(e.seq(), new Pending(e, renumberable ? make : null));
     sequencer.get().ifPresent(s -> ctx.send(s, new SubmitEvent(e)));
     if (timer == null) {
       arm(backoff.next());
@@ -85,7 +115,22 @@ public final class Producer implements LocalLog.Listener {
   @Override
   public void appended(LogEntry entry) {
     if (entry.event().producer().equals(id)) {
-      Pending p = outbox.get(entry.event().seq());
+      long seq = entry.event().seq();
+      Pending p = outbox.get(seq);
+      if (p != null && !Arrays.equals(p.event.payload(), entry.event().payload())) {
+        // Another event of ours holds this number: one from before a restart, delivered late.
+        outbox.remove(seq);
+        lastSeq = Math.max(lastSeq, seq);
+        if (p.make != null) {
+          long renumbered = enqueue(p.make, true);
+          log.info(
+              "{}: number {} was taken by an earlier event; re-sent as {}", id, seq, renumbered);
+        } else {
+          log.warn("{}: number {} was taken by an earlier event; event dropped", id, seq);
+        }
+        return;
+      }
+      lastSeq = Math.max(lastSeq, seq); // our own events from before a restart, seen in sync
       if (p != null) {
         p.index = entry.index();
         backoff.reset(); // progress: the next retry, if any is needed, comes soon

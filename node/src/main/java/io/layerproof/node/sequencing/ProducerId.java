@@ -1,6 +1,6 @@
 package io.layerproof.node.sequencing;
 
-import io.layerproof.node.bus.NodeId;
+import io.layerproof.chain.event.NodeId;
 
 /**
  * One stream of events: a node in one incarnation (the election clock it started with, which is

@@ -1,7 +1,8 @@
 package io.layerproof.node.sequencing;
 
+import io.layerproof.chain.event.Bytes32;
+import io.layerproof.chain.event.NodeId;
 import io.layerproof.node.bus.Cancellable;
-import io.layerproof.node.bus.NodeId;
 import io.layerproof.node.bus.PeerView;
 import io.layerproof.node.election.Session;
 import io.layerproof.node.sequencing.SequencingMessage.EventLogPage;
@@ -170,6 +171,14 @@ final class Sequencer {
       ctx.reject(from, "submitted an event of producer " + e.producer());
       return;
     }
+    if (e.seq() <= ledger.lastSeq(e.producer())) {
+      return; // already indexed: a retry that crossed our EventsIndexed
+    }
+    String problem = ledger.format().problem(e);
+    if (problem != null) {
+      ctx.reject(from, "event " + e + " refused: " + problem);
+      return;
+    }
     List<ProducerEvent> ready = new ArrayList<>();
     ReorderBuffer.Offer offer = buffer.offer(e, ledger.lastSeq(e.producer()), ready);
     if (offer == ReorderBuffer.Offer.OVERFLOW) {
@@ -180,7 +189,17 @@ final class Sequencer {
     }
     List<LogEntry> entries = new ArrayList<>(ready.size());
     for (ProducerEvent r : ready) {
-      entries.add(ledger.appendNext(r));
+      try {
+        entries.add(ledger.appendNext(r));
+      } catch (IllegalArgumentException refused) {
+        // The store refused it (say, an event id already in the log under another number): the
+        // producer's later events wait behind this hole; only a faulty author does this.
+        ctx.reject(from, "event " + r + " refused by the log: " + refused.getMessage());
+        break;
+      }
+    }
+    if (entries.isEmpty()) {
+      return;
     }
     for (int i = 0; i < entries.size(); i += SequencingCodec.MAX_ENTRIES) {
       List<LogEntry> chunk =
@@ -358,7 +377,7 @@ final class Sequencer {
     BatchCandidate batch =
         new BatchCandidate(
             markBatch(mark) + 1,
-            mark == null ? Hash.ZERO : mark.root(),
+            mark == null ? Bytes32.ZERO : mark.root(),
             ledger.read(start, (int) (end - start + 1)));
     inFlight = batch;
     ledger.protectInFlight(batch.lastIndex());

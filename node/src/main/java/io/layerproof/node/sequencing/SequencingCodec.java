@@ -1,5 +1,6 @@
 package io.layerproof.node.sequencing;
 
+import io.layerproof.chain.event.Bytes32;
 import io.layerproof.node.bus.MalformedMessageException;
 import io.layerproof.node.bus.WireReader;
 import io.layerproof.node.bus.WireWriter;
@@ -50,16 +51,16 @@ public final class SequencingCodec {
     } else if (m instanceof EventLogPage p) {
       w.writeByte(PAGE).writeLong(p.sinceIdx());
       writeEntries(w, p.entries());
-      w.writeLong(p.head()).writeFixed(p.headHash().bytes());
+      w.writeLong(p.head()).writeFixed(p.headHash().toByteArray());
       writeMark(w, p.mark());
     } else if (m instanceof LogAck a) {
       w.writeByte(ACK);
       writeSession(w, a.session());
-      w.writeLong(a.head()).writeFixed(a.headHash().bytes()).writeLong(a.anchoredBatch());
+      w.writeLong(a.head()).writeFixed(a.headHash().toByteArray()).writeLong(a.anchoredBatch());
     } else if (m instanceof SequencerHeartbeat h) {
       w.writeByte(HEARTBEAT);
       writeSession(w, h.session());
-      w.writeLong(h.clock()).writeLong(h.head()).writeFixed(h.headHash().bytes());
+      w.writeLong(h.clock()).writeLong(h.head()).writeFixed(h.headHash().toByteArray());
       writeMark(w, h.mark());
     }
     return w.toByteArray();
@@ -86,20 +87,20 @@ public final class SequencingCodec {
                   r.readLong("sinceIdx", 0, Long.MAX_VALUE),
                   readEntries(r),
                   r.readLong("head", -1, Long.MAX_VALUE),
-                  new Hash(r.readFixed(Hash.LENGTH)),
+                  Bytes32.of(r.readFixed(32)),
                   readMark(r));
           case ACK ->
               new LogAck(
                   readSession(r),
                   r.readLong("head", -1, Long.MAX_VALUE),
-                  new Hash(r.readFixed(Hash.LENGTH)),
+                  Bytes32.of(r.readFixed(32)),
                   r.readLong("anchored batch", -1, Long.MAX_VALUE));
           case HEARTBEAT ->
               new SequencerHeartbeat(
                   readSession(r),
                   r.readLong("clock", 0, Long.MAX_VALUE),
                   r.readLong("head", -1, Long.MAX_VALUE),
-                  new Hash(r.readFixed(Hash.LENGTH)),
+                  Bytes32.of(r.readFixed(32)),
                   readMark(r));
           default -> throw new MalformedMessageException("unknown sequencing message type " + type);
         };
@@ -126,7 +127,7 @@ public final class SequencingCodec {
     for (LogEntry e : entries) {
       w.writeLong(e.index());
       writeEvent(w, e.event());
-      w.writeFixed(e.chainHash().bytes());
+      w.writeFixed(e.chainHash().toByteArray());
     }
   }
 
@@ -136,7 +137,7 @@ public final class SequencingCodec {
     for (int i = 0; i < n; i++) {
       long index = r.readLong("index", 0, Long.MAX_VALUE);
       ProducerEvent e = readEvent(r);
-      out.add(new LogEntry(index, e, new Hash(r.readFixed(Hash.LENGTH))));
+      out.add(new LogEntry(index, e, Bytes32.of(r.readFixed(32))));
     }
     return out;
   }
@@ -165,8 +166,8 @@ public final class SequencingCodec {
     w.writeByte(1)
         .writeLong(m.batchIndex())
         .writeLong(m.lastIndex())
-        .writeFixed(m.lastHash().bytes())
-        .writeFixed(m.root().bytes());
+        .writeFixed(m.lastHash().toByteArray())
+        .writeFixed(m.root().toByteArray());
   }
 
   private static AnchorMark readMark(WireReader r) throws MalformedMessageException {
@@ -180,7 +181,7 @@ public final class SequencingCodec {
     return new AnchorMark(
         r.readLong("batch index", 0, Long.MAX_VALUE),
         r.readLong("last index", 0, Long.MAX_VALUE),
-        new Hash(r.readFixed(Hash.LENGTH)),
-        new Hash(r.readFixed(Hash.LENGTH)));
+        Bytes32.of(r.readFixed(32)),
+        Bytes32.of(r.readFixed(32)));
   }
 }

@@ -1,5 +1,6 @@
 package io.layerproof.node.sequencing;
 
+import io.layerproof.chain.event.Bytes32;
 import io.layerproof.node.election.Session;
 import java.util.List;
 
@@ -23,7 +24,7 @@ public sealed interface SequencingMessage {
    * requester knows whether to page on and how far the responder's history is final.
    */
   record EventLogPage(
-      long sinceIdx, List<LogEntry> entries, long head, Hash headHash, AnchorMark mark)
+      long sinceIdx, List<LogEntry> entries, long head, Bytes32 headHash, AnchorMark mark)
       implements SequencingMessage {
     public EventLogPage {
       entries = List.copyOf(entries);
@@ -35,7 +36,7 @@ public sealed interface SequencingMessage {
    * know batches up to {@code anchoredBatch} (-1: none) to be anchored. A sequencer that learns of
    * an anchored batch it lacks is behind and catches up again.
    */
-  record LogAck(Session session, long head, Hash headHash, long anchoredBatch)
+  record LogAck(Session session, long head, Bytes32 headHash, long anchoredBatch)
       implements SequencingMessage {}
 
   /**
@@ -43,6 +44,7 @@ public sealed interface SequencingMessage {
    * clock), how far the log goes and how far it is anchored. Lets idle followers notice gaps and
    * nodes that disagree about the session notice it.
    */
-  record SequencerHeartbeat(Session session, long clock, long head, Hash headHash, AnchorMark mark)
+  record SequencerHeartbeat(
+      Session session, long clock, long head, Bytes32 headHash, AnchorMark mark)
       implements SequencingMessage {}
 }

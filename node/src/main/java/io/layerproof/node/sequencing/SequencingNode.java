@@ -1,10 +1,11 @@
 package io.layerproof.node.sequencing;
 
+import io.layerproof.chain.event.Bytes32;
+import io.layerproof.chain.event.NodeId;
 import io.layerproof.node.bus.Bus;
 import io.layerproof.node.bus.Inbound;
 import io.layerproof.node.bus.MalformedMessageException;
 import io.layerproof.node.bus.Membership;
-import io.layerproof.node.bus.NodeId;
 import io.layerproof.node.bus.PeerView;
 import io.layerproof.node.bus.Rejections;
 import io.layerproof.node.bus.Scheduler;
@@ -46,12 +47,13 @@ public final class SequencingNode {
       Membership membership,
       ElectionService election,
       OrderedLog store,
+      EventFormat format,
       Anchoring anchoring,
       SequencingConfig config,
       Rejections rejections) {
     this.ctx = new Context(bus, scheduler, membership, config, rejections);
     this.election = election;
-    this.log = new LocalLog(store);
+    this.log = new LocalLog(store, format);
     this.view = new PeerView(bus.self(), membership);
     this.follower = new Follower(ctx, log, anchoring);
     this.sequencer = new Sequencer(ctx, log, view, anchoring, new Hooks());
@@ -62,8 +64,9 @@ public final class SequencingNode {
     if (election.state() == null) {
       throw new IllegalStateException("start the election service first");
     }
-    producer =
-        new Producer(new ProducerId(ctx.self(), election.state().clock()), ctx, this::sequencerId);
+    long incarnation = log.format().numbersPerIncarnation() ? election.state().clock() : 0;
+    ProducerId id = new ProducerId(ctx.self(), incarnation);
+    producer = new Producer(id, log.lastSeq(id), ctx, this::sequencerId);
     log.addListener(producer);
     log.addListener(
         new LocalLog.Listener() {
@@ -105,8 +108,8 @@ public final class SequencingNode {
     return log;
   }
 
-  /** Hash of the whole log (its head's chain hash): equal on two nodes iff the logs are. */
-  public Hash stateHash() {
+  /** Bytes32 of the whole log (its head's chain hash): equal on two nodes iff the logs are. */
+  public Bytes32 stateHash() {
     return log.stateHash();
   }
 

@@ -3,7 +3,9 @@ package io.layerproof.node.bus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.layerproof.chain.event.NodeId;
 import io.layerproof.node.bus.InMemoryNetwork.LinkModel;
+import io.layerproof.node.testing.TestIds;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,9 +15,9 @@ import org.junit.jupiter.api.Test;
 
 class InMemoryNetworkTest {
   private static final Topic T = Topic.of("t");
-  private static final NodeId A = NodeId.of("a");
-  private static final NodeId B = NodeId.of("b");
-  private static final NodeId C = NodeId.of("c");
+  private static final NodeId A = TestIds.named("a");
+  private static final NodeId B = TestIds.named("b");
+  private static final NodeId C = TestIds.named("c");
 
   private final VirtualScheduler clock = new VirtualScheduler();
   private final List<String> log = new ArrayList<>();
@@ -26,14 +28,15 @@ class InMemoryNetworkTest {
         T,
         in ->
             log.add(
-                id
+                TestIds.name(id)
                     + "<-"
-                    + in.from()
+                    + TestIds.name(in.from())
                     + ":"
                     + new String(in.payload(), StandardCharsets.UTF_8)
                     + "@"
                     + clock.nowMillis()));
-    bus.onPeerEvent(e -> log.add(id + (e.up() ? " up " : " down ") + e.peer()));
+    bus.onPeerEvent(
+        e -> log.add(TestIds.name(id) + (e.up() ? " up " : " down ") + TestIds.name(e.peer())));
     return bus;
   }
 

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.layerproof.chain.event.NodeId;
+import io.layerproof.node.testing.TestIds;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +26,6 @@ class PeerViewTest {
   }
 
   private static NodeId n(String s) {
-    return NodeId.of(s);
+    return TestIds.named(s);
   }
 }

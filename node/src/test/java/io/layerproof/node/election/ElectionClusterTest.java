@@ -3,13 +3,14 @@ package io.layerproof.node.election;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.layerproof.chain.event.NodeId;
 import io.layerproof.node.bus.Bus;
 import io.layerproof.node.bus.InMemoryNetwork;
 import io.layerproof.node.bus.InMemoryNetwork.LinkModel;
 import io.layerproof.node.bus.Membership;
-import io.layerproof.node.bus.NodeId;
 import io.layerproof.node.bus.ScopedScheduler;
 import io.layerproof.node.bus.VirtualScheduler;
+import io.layerproof.node.testing.TestIds;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,7 +58,8 @@ class ElectionClusterTest {
                 membership,
                 stores.get(id),
                 CONFIG,
-                (at, from, why) -> rejected.add(at + "<-" + from + ": " + why));
+                (at, from, why) ->
+                    rejected.add(TestIds.name(at) + "<-" + TestIds.name(from) + ": " + why));
         election.onResult(results::add);
         election.start();
       }
@@ -66,7 +68,7 @@ class ElectionClusterTest {
     Sim(int members, Function<NodeId, ElectionStore> stores) {
       Set<NodeId> ids = new HashSet<>();
       for (int i = 1; i <= members; i++) {
-        NodeId id = NodeId.of("n" + i);
+        NodeId id = TestIds.named("n" + i);
         ids.add(id);
         this.stores.put(id, stores.apply(id));
       }
@@ -74,18 +76,18 @@ class ElectionClusterTest {
     }
 
     Node start(String id) {
-      Node n = new Node(NodeId.of(id));
-      nodes.put(NodeId.of(id), n);
+      Node n = new Node(TestIds.named(id));
+      nodes.put(TestIds.named(id), n);
       return n;
     }
 
     void kill(String id) {
-      nodes.remove(NodeId.of(id)).scheduler.close();
-      net.kill(NodeId.of(id));
+      nodes.remove(TestIds.named(id)).scheduler.close();
+      net.kill(TestIds.named(id));
     }
 
     Node node(String id) {
-      return nodes.get(NodeId.of(id));
+      return nodes.get(TestIds.named(id));
     }
 
     /** The session all live nodes agree on, none campaigning, exactly one calling itself it. */
@@ -126,7 +128,7 @@ class ElectionClusterTest {
     }
     Session s = sim.settle(CONFIG.takeoverBound(MAX_LATENCY));
     // All start equal, so the largest id wins, and earns the 4 candidates it beat.
-    assertEquals(NodeId.of("n5"), s.sequencer());
+    assertEquals(TestIds.named("n5"), s.sequencer());
     assertEquals(4, sim.node("n5").election.state().seniority());
     sim.clock.runFor(Duration.ofSeconds(5));
     assertEquals(Optional.of(s), sim.settled(), "quiet network, no further elections");
@@ -140,7 +142,7 @@ class ElectionClusterTest {
     }
     Session s = sim.settle(Duration.ofSeconds(2));
     Map<String, Integer> resultsBefore = new HashMap<>();
-    sim.nodes.forEach((id, n) -> resultsBefore.put(id.value(), n.results.size()));
+    sim.nodes.forEach((id, n) -> resultsBefore.put(TestIds.name(id), n.results.size()));
 
     sim.kill("n2");
     Sim.Node restarted = sim.start("n2");
@@ -165,21 +167,21 @@ class ElectionClusterTest {
 
   @Test
   void clockAndSenioritySurviveARestart() {
-    Sim sim = new Sim(5, id -> new FileElectionStore(dir.resolve(id.value() + ".election")));
+    Sim sim = new Sim(5, id -> new FileElectionStore(dir.resolve(TestIds.name(id) + ".election")));
     for (int i = 1; i <= 5; i++) {
       sim.start("n" + i);
     }
     Session first = sim.settle(Duration.ofSeconds(2));
     NodeId senior = first.sequencer();
-    long clockBefore = sim.node(senior.value()).election.state().clock();
-    assertEquals(4, sim.node(senior.value()).election.state().seniority());
+    long clockBefore = sim.node(TestIds.name(senior)).election.state().clock();
+    assertEquals(4, sim.node(TestIds.name(senior)).election.state().seniority());
 
-    sim.kill(senior.value());
+    sim.kill(TestIds.name(senior));
     Session second = sim.settle(CONFIG.takeoverBound(MAX_LATENCY));
     assertTrue(!second.sequencer().equals(senior));
     assertEquals(3, sim.nodes.get(second.sequencer()).election.state().seniority(), "beat 3");
 
-    Sim.Node back = sim.start(senior.value()); // a new process reading the same file
+    Sim.Node back = sim.start(TestIds.name(senior)); // a new process reading the same file
     ElectionState loaded = back.election.state();
     assertEquals(4, loaded.seniority(), "seniority read back from disk");
     assertTrue(loaded.clock() > clockBefore, "clock continues past " + clockBefore + ": " + loaded);
@@ -199,20 +201,21 @@ class ElectionClusterTest {
     Session s = sim.settle(Duration.ofSeconds(2));
     Map<NodeId, Long> clocks = new HashMap<>();
     sim.nodes.forEach((id, n) -> clocks.put(id, n.election.state().clock()));
-    long clock = clocks.get(NodeId.of("n1"));
+    long clock = clocks.get(TestIds.named("n1"));
 
-    Bus mallory = sim.net.join(NodeId.of("mallory"));
+    Bus mallory = sim.net.join(TestIds.named("mallory"));
     mallory.publish(
         ElectionService.TOPIC,
-        ElectionCodec.encode(new ElectionMessage(clock + 100, 1000, 0, NodeId.of("mallory"), 0)));
+        ElectionCodec.encode(
+            new ElectionMessage(clock + 100, 1000, 0, TestIds.named("mallory"), 0)));
     Bus n1 = sim.node("n1").bus;
     n1.publish(ElectionService.TOPIC, new byte[] {'E', 1, 0, 0});
     n1.publish(
         ElectionService.TOPIC,
-        ElectionCodec.encode(new ElectionMessage(0, 9, 9, NodeId.of("n1"), 0)));
+        ElectionCodec.encode(new ElectionMessage(0, 9, 9, TestIds.named("n1"), 0)));
     n1.publish(
         ElectionService.TOPIC,
-        ElectionCodec.encode(new ElectionMessage(clock + 100, 9, 9, NodeId.of("n2"), 0)));
+        ElectionCodec.encode(new ElectionMessage(clock + 100, 9, 9, TestIds.named("n2"), 0)));
     sim.clock.runFor(Duration.ofSeconds(1));
 
     for (String reason :
@@ -220,7 +223,7 @@ class ElectionClusterTest {
             "n2<-mallory: election message from unknown sender",
             "n2<-n1: malformed election message: truncated",
             "n2<-n1: stale clock 0 < " + clock,
-            "n2<-n1: election message names node n2, not its sender")) {
+            "n2<-n1: election message names node " + TestIds.named("n2") + ", not its sender")) {
       assertTrue(
           sim.rejected.stream().anyMatch(r -> r.startsWith(reason)),
           "missing '" + reason + "' in " + sim.rejected);

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.layerproof.node.bus.NodeId;
+import io.layerproof.chain.event.NodeId;
 import io.layerproof.node.election.ElectionEffect.Broadcast;
 import io.layerproof.node.election.ElectionEffect.Elected;
 import io.layerproof.node.election.ElectionEffect.Ignored;
@@ -12,6 +12,7 @@ import io.layerproof.node.election.ElectionEffect.Persist;
 import io.layerproof.node.election.ElectionEffect.StartCampaignTimer;
 import io.layerproof.node.election.ElectionEffect.StartDebounceTimer;
 import io.layerproof.node.election.ElectionMachine.Step;
+import io.layerproof.node.testing.TestIds;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -19,10 +20,10 @@ import org.junit.jupiter.api.Test;
 
 /** The election's transitions, stepped by hand: no bus, no clock. */
 class ElectionMachineTest {
-  private static final NodeId A = NodeId.of("a");
-  private static final NodeId B = NodeId.of("b");
-  private static final NodeId C = NodeId.of("c");
-  private static final NodeId Z = NodeId.of("z");
+  private static final NodeId A = TestIds.named("a");
+  private static final NodeId B = TestIds.named("b");
+  private static final NodeId C = TestIds.named("c");
+  private static final NodeId Z = TestIds.named("z");
 
   private final ElectionMachine machine =
       new ElectionMachine(new ElectionConfig(Duration.ofMillis(300), Duration.ofMillis(50)));
@@ -100,7 +101,7 @@ class ElectionMachineTest {
 
     // A candidacy at clock 1 that loses to b arrives after the decision. EXO would append it to
     // the finished campaign's list; here it is dropped and the next campaign starts from scratch.
-    NodeId aa = NodeId.of("aa");
+    NodeId aa = TestIds.named("aa");
     Step late = machine.onMessage(s, aa, msg(1, 0, 0, aa));
     assertEquals(s, late.state());
     assertTrue(late.effects().isEmpty());

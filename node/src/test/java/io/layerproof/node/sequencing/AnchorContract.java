@@ -1,6 +1,7 @@
 package io.layerproof.node.sequencing;
 
-import io.layerproof.node.bus.NodeId;
+import io.layerproof.chain.event.Bytes32;
+import io.layerproof.chain.event.NodeId;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,14 +22,15 @@ public final class AnchorContract {
   }
 
   /** One stored batch and who stored it (msg.sender). */
-  public record Stored(Hash root, long eventCount, Hash prevRoot, NodeId sequencer) {}
+  public record Stored(Bytes32 root, long eventCount, Bytes32 prevRoot, NodeId sequencer) {}
 
   private final List<Stored> roots = new ArrayList<>();
   private final List<String> reverts = new ArrayList<>();
 
   public synchronized void anchor(
-      NodeId sender, long batchIndex, Hash root, long eventCount, Hash prevRoot) throws Revert {
-    if (root.equals(Hash.ZERO)) {
+      NodeId sender, long batchIndex, Bytes32 root, long eventCount, Bytes32 prevRoot)
+      throws Revert {
+    if (root.equals(Bytes32.ZERO)) {
       throw revert(sender, "ZeroRoot");
     }
     if (eventCount == 0) {
@@ -40,7 +42,7 @@ public final class AnchorContract {
     if (batchIndex > roots.size()) {
       throw revert(sender, "BatchNotNext(" + batchIndex + ")");
     }
-    Hash expected = batchIndex == 0 ? Hash.ZERO : roots.get((int) batchIndex - 1).root();
+    Bytes32 expected = batchIndex == 0 ? Bytes32.ZERO : roots.get((int) batchIndex - 1).root();
     if (!prevRoot.equals(expected)) {
       throw revert(sender, "PrevRootMismatch(" + expected + ", " + prevRoot + ")");
     }

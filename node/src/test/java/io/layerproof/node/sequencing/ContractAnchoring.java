@@ -1,9 +1,12 @@
 package io.layerproof.node.sequencing;
 
-import io.layerproof.node.bus.NodeId;
+import io.layerproof.chain.event.Bytes32;
+import io.layerproof.chain.event.NodeId;
+import io.layerproof.chain.ledger.EntryHashes;
+import io.layerproof.chain.merkle.MerkleTree;
 import io.layerproof.node.bus.Scheduler;
-import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -40,7 +43,7 @@ public final class ContractAnchoring implements Anchoring {
   }
 
   @Override
-  public Hash root(List<LogEntry> entries) {
+  public Bytes32 root(List<LogEntry> entries) {
     return rootOf(entries);
   }
 
@@ -59,14 +62,13 @@ public final class ContractAnchoring implements Anchoring {
     return f;
   }
 
-  /** A stand-in for the ledger's Merkle root: any collision-free function of the entries. */
-  static Hash rootOf(List<LogEntry> entries) {
-    var d = Hash.sha256();
+  /** The ledger's batch root: the standard Merkle tree over (index, entryHash) leaves. */
+  static Bytes32 rootOf(List<LogEntry> entries) {
+    List<byte[]> leaves = new ArrayList<>(entries.size());
     for (LogEntry e : entries) {
-      d.update(ByteBuffer.allocate(8).putLong(e.index()).array());
-      d.update(e.chainHash().bytes());
+      leaves.add(EntryHashes.leaf(e.index(), e.chainHash()).toByteArray());
     }
-    return new Hash(d.digest());
+    return Bytes32.of(MerkleTree.of(leaves).root());
   }
 
   @Override
@@ -79,7 +81,7 @@ public final class ContractAnchoring implements Anchoring {
   }
 
   private AnchorResult land(BatchCandidate batch) {
-    Hash root = rootOf(batch.entries());
+    Bytes32 root = rootOf(batch.entries());
     try {
       contract.anchor(sender, batch.batchIndex(), root, batch.entries().size(), batch.prevRoot());
       return AnchorResult.anchored(root, batch.entries().size());

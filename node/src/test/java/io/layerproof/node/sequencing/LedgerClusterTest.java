@@ -4,13 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.layerproof.chain.event.Bytes32;
+import io.layerproof.chain.event.NodeId;
 import io.layerproof.node.bus.Bus;
 import io.layerproof.node.bus.InMemoryNetwork.LinkModel;
-import io.layerproof.node.bus.NodeId;
 import io.layerproof.node.election.Session;
 import io.layerproof.node.sequencing.SequencingMessage.EventsIndexed;
 import io.layerproof.node.sequencing.SequencingMessage.RequestEventLog;
 import io.layerproof.node.sequencing.SequencingMessage.SubmitEvent;
+import io.layerproof.node.testing.TestIds;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -274,11 +276,11 @@ class LedgerClusterTest {
     NodeId other = c.ids.stream().filter(id -> !id.equals(seq)).findFirst().orElseThrow();
     NodeId third =
         c.ids.stream().filter(id -> !id.equals(seq) && !id.equals(other)).findFirst().orElseThrow();
-    Hash before = c.node(seq).sequencing.stateHash();
+    Bytes32 before = c.node(seq).sequencing.stateHash();
     long head = c.node(seq).sequencing.log().head();
 
-    Bus mallory = c.net.join(NodeId.of("mallory"));
-    ProducerId malloryProducer = new ProducerId(NodeId.of("mallory"), 1);
+    Bus mallory = c.net.join(TestIds.named("mallory"));
+    ProducerId malloryProducer = new ProducerId(TestIds.named("mallory"), 1);
     mallory.send(
         seq,
         SequencingNode.TOPIC,
@@ -298,7 +300,9 @@ class LedgerClusterTest {
     LogEntry real = c.entries(seq).get((int) head);
     LogEntry forged =
         new LogEntry(
-            head + 1, new ProducerEvent(c.node(seq).producer().id(), 4, new byte[] {7}), Hash.ZERO);
+            head + 1,
+            new ProducerEvent(c.node(seq).producer().id(), 4, new byte[] {7}),
+            Bytes32.ZERO);
     c.node(seq)
         .bus
         .publish(
@@ -308,7 +312,7 @@ class LedgerClusterTest {
 
     for (String reason :
         List.of(
-            seq + "<-mallory: sequencing message from unknown sender",
+            seq + "<-" + TestIds.named("mallory") + ": sequencing message from unknown sender",
             seq + "<-" + other + ": malformed sequencing message: truncated",
             seq + "<-" + other + ": submitted an event of producer " + thirds,
             third + "<-" + other + ": speaks for session " + session + " of another node",

@@ -5,15 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.layerproof.node.bus.NodeId;
+import io.layerproof.chain.event.Bytes32;
+import io.layerproof.node.testing.TestIds;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LocalLogTest {
-  private static final ProducerId P = new ProducerId(NodeId.of("p"), 1);
-  private static final ProducerId Q = new ProducerId(NodeId.of("q"), 1);
+  private static final ProducerId P = new ProducerId(TestIds.named("p"), 1);
+  private static final ProducerId Q = new ProducerId(TestIds.named("q"), 1);
 
   private static ProducerEvent ev(ProducerId p, long seq, String body) {
     return new ProducerEvent(p, seq, body.getBytes(StandardCharsets.UTF_8));
@@ -21,7 +22,7 @@ class LocalLogTest {
 
   /** A log holding p/1..p/n, built as a sequencer would. */
   private static LocalLog logOf(int n, String tag) {
-    LocalLog log = new LocalLog(new InMemoryOrderedLog());
+    LocalLog log = new LocalLog(new InMemoryOrderedLog(), EventFormat.OPAQUE);
     for (int i = 1; i <= n; i++) {
       log.appendNext(ev(P, i, tag + i));
     }
@@ -36,7 +37,8 @@ class LocalLogTest {
   void equalLogsHaveEqualStateHashesAndDifferentOnesDiffer() {
     assertEquals(logOf(5, "x").stateHash(), logOf(5, "x").stateHash());
     assertTrue(!logOf(5, "x").stateHash().equals(logOf(5, "y").stateHash()));
-    assertEquals(Hash.ZERO, new LocalLog(new InMemoryOrderedLog()).stateHash());
+    assertEquals(
+        Bytes32.ZERO, new LocalLog(new InMemoryOrderedLog(), EventFormat.OPAQUE).stateHash());
   }
 
   @Test
@@ -53,7 +55,7 @@ class LocalLogTest {
   @Test
   void mergeReplacesADivergentProvisionalTail() {
     LocalLog source = logOf(4, "x");
-    LocalLog replica = new LocalLog(new InMemoryOrderedLog());
+    LocalLog replica = new LocalLog(new InMemoryOrderedLog(), EventFormat.OPAQUE);
     replica.merge(all(source).subList(0, 2));
     replica.appendNext(ev(P, 3, "mine")); // a minority's entry at index 2
     List<Long> truncatedAt = new ArrayList<>();
@@ -78,8 +80,8 @@ class LocalLogTest {
     LocalLog replica = logOf(4, "y");
     List<LogEntry> mine = all(replica);
     assertTrue(
-        replica.adoptMark(new AnchorMark(0, 2, mine.get(2).chainHash(), Hash.ZERO)), "holds it");
-    Hash before = replica.stateHash();
+        replica.adoptMark(new AnchorMark(0, 2, mine.get(2).chainHash(), Bytes32.ZERO)), "holds it");
+    Bytes32 before = replica.stateHash();
     MergeResult r = replica.merge(all(source));
     assertEquals(MergeResult.Status.CONFLICT_ANCHORED, r.status());
     assertEquals(before, replica.stateHash());
@@ -96,13 +98,14 @@ class LocalLogTest {
     LocalLog source = logOf(3, "x");
     List<LogEntry> entries = all(source);
     LogEntry forged = new LogEntry(1, ev(P, 2, "forged"), entries.get(1).chainHash());
-    LocalLog replica = new LocalLog(new InMemoryOrderedLog());
+    LocalLog replica = new LocalLog(new InMemoryOrderedLog(), EventFormat.OPAQUE);
     MergeResult r = replica.merge(List.of(entries.get(0), forged));
     assertEquals(MergeResult.Status.INVALID, r.status());
     assertTrue(r.reason().contains("chain hash mismatch at index 1"), r.reason());
     assertEquals(0, replica.head(), "the valid prefix stays");
 
-    LogEntry skipping = LogEntry.chain(entries.get(0).chainHash(), 1, ev(P, 3, "skips 2"));
+    LogEntry skipping =
+        LogEntry.chain(entries.get(0).chainHash(), 1, ev(P, 3, "skips 2"), EventFormat.OPAQUE);
     MergeResult order = replica.merge(List.of(skipping));
     assertEquals(MergeResult.Status.INVALID, order.status());
     assertTrue(order.reason().contains("seq 3"), order.reason());
@@ -130,11 +133,11 @@ class LocalLogTest {
   @Test
   void reopeningRebuildsStateAndRefusesABrokenStoredChain() {
     InMemoryOrderedLog store = new InMemoryOrderedLog();
-    LocalLog log = new LocalLog(store);
+    LocalLog log = new LocalLog(store, EventFormat.OPAQUE);
     log.appendNext(ev(P, 1, "a"));
     log.appendNext(ev(Q, 1, "b"));
     log.appendNext(ev(P, 2, "c"));
-    LocalLog reopened = new LocalLog(store);
+    LocalLog reopened = new LocalLog(store, EventFormat.OPAQUE);
     assertEquals(log.stateHash(), reopened.stateHash());
     assertEquals(2, reopened.lastSeq(P));
     assertEquals(1, reopened.lastSeq(Q));
@@ -142,18 +145,19 @@ class LocalLogTest {
     InMemoryOrderedLog broken = new InMemoryOrderedLog();
     broken.append(all(log).get(0));
     broken.append(new LogEntry(1, ev(Q, 1, "tampered"), all(log).get(1).chainHash()));
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> new LocalLog(broken));
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> new LocalLog(broken, EventFormat.OPAQUE));
     assertTrue(e.getMessage().contains("index 1"), e.getMessage());
   }
 
   @Test
   void aMarkIsAdoptedOnlyForEntriesThisLogHolds() {
     LocalLog log = logOf(3, "x");
-    Hash other = logOf(3, "y").stateHash();
-    assertFalse(log.adoptMark(new AnchorMark(0, 2, other, Hash.ZERO)), "different entry");
-    assertFalse(log.adoptMark(new AnchorMark(0, 7, other, Hash.ZERO)), "not held yet");
-    assertTrue(log.adoptMark(new AnchorMark(0, 2, log.stateHash(), Hash.ZERO)));
-    assertFalse(log.adoptMark(new AnchorMark(0, 2, log.stateHash(), Hash.ZERO)), "not newer");
+    Bytes32 other = logOf(3, "y").stateHash();
+    assertFalse(log.adoptMark(new AnchorMark(0, 2, other, Bytes32.ZERO)), "different entry");
+    assertFalse(log.adoptMark(new AnchorMark(0, 7, other, Bytes32.ZERO)), "not held yet");
+    assertTrue(log.adoptMark(new AnchorMark(0, 2, log.stateHash(), Bytes32.ZERO)));
+    assertFalse(log.adoptMark(new AnchorMark(0, 2, log.stateHash(), Bytes32.ZERO)), "not newer");
     assertEquals(2, log.anchoredThrough());
   }
 }

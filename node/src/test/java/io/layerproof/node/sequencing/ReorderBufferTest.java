@@ -2,13 +2,13 @@ package io.layerproof.node.sequencing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.layerproof.node.bus.NodeId;
+import io.layerproof.node.testing.TestIds;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ReorderBufferTest {
-  private static final ProducerId P = new ProducerId(NodeId.of("p"), 1);
+  private static final ProducerId P = new ProducerId(TestIds.named("p"), 1);
   private final ReorderBuffer buffer = new ReorderBuffer(4);
   private long lastIndexed;
 

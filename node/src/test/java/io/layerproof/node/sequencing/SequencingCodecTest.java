@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.layerproof.chain.event.Bytes32;
 import io.layerproof.node.bus.MalformedMessageException;
-import io.layerproof.node.bus.NodeId;
 import io.layerproof.node.bus.WireWriter;
 import io.layerproof.node.election.Session;
 import io.layerproof.node.sequencing.SequencingMessage.EventLogPage;
@@ -14,17 +14,21 @@ import io.layerproof.node.sequencing.SequencingMessage.LogAck;
 import io.layerproof.node.sequencing.SequencingMessage.RequestEventLog;
 import io.layerproof.node.sequencing.SequencingMessage.SequencerHeartbeat;
 import io.layerproof.node.sequencing.SequencingMessage.SubmitEvent;
+import io.layerproof.node.testing.TestIds;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SequencingCodecTest {
-  private static final ProducerId P = new ProducerId(NodeId.of("p"), 3);
-  private static final Session S = new Session(NodeId.of("s"), 9);
+  private static final ProducerId P = new ProducerId(TestIds.named("p"), 3);
+  private static final Session S = new Session(TestIds.named("s"), 9);
 
   private static List<LogEntry> entries() {
-    LogEntry a = LogEntry.chain(Hash.ZERO, 0, new ProducerEvent(P, 1, new byte[] {1, 2}));
-    LogEntry b = LogEntry.chain(a.chainHash(), 1, new ProducerEvent(P, 2, new byte[0]));
+    LogEntry a =
+        LogEntry.chain(
+            Bytes32.ZERO, 0, new ProducerEvent(P, 1, new byte[] {1, 2}), EventFormat.OPAQUE);
+    LogEntry b =
+        LogEntry.chain(a.chainHash(), 1, new ProducerEvent(P, 2, new byte[0]), EventFormat.OPAQUE);
     return List.of(a, b);
   }
 
@@ -38,7 +42,7 @@ class SequencingCodecTest {
             new EventsIndexed(S, entries()),
             new RequestEventLog(12, 256),
             new EventLogPage(0, entries(), 1, entries().get(1).chainHash(), mark),
-            new EventLogPage(5, List.of(), -1, Hash.ZERO, null),
+            new EventLogPage(5, List.of(), -1, Bytes32.ZERO, null),
             new LogAck(S, 1, entries().get(1).chainHash(), -1),
             new SequencerHeartbeat(S, 11, 1, entries().get(1).chainHash(), mark));
     for (SequencingMessage m : all) {
@@ -63,7 +67,7 @@ class SequencingCodecTest {
             .writeByte('S')
             .writeByte(1)
             .writeByte(1)
-            .writeNodeId(NodeId.of("p"))
+            .writeNodeId(TestIds.named("p"))
             .writeLong(1)
             .writeLong(1)
             .writeInt(SequencingCodec.MAX_PAYLOAD_BYTES + 1)
@@ -74,7 +78,7 @@ class SequencingCodecTest {
             .writeByte('S')
             .writeByte(1)
             .writeByte(2)
-            .writeNodeId(NodeId.of("s"))
+            .writeNodeId(TestIds.named("s"))
             .writeLong(1)
             .writeInt(Integer.MAX_VALUE)
             .toByteArray();
@@ -84,7 +88,7 @@ class SequencingCodecTest {
             .writeByte('S')
             .writeByte(1)
             .writeByte(1)
-            .writeNodeId(NodeId.of("p"))
+            .writeNodeId(TestIds.named("p"))
             .writeLong(1)
             .writeLong(0)
             .writeBytes(new byte[0])

@@ -3,8 +3,8 @@ package io.layerproof.node.sequencing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.layerproof.chain.event.NodeId;
 import io.layerproof.node.bus.InMemoryNetwork.LinkModel;
-import io.layerproof.node.bus.NodeId;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;

@@ -1,10 +1,11 @@
 package io.layerproof.node.sequencing;
 
+import io.layerproof.chain.event.Bytes32;
+import io.layerproof.chain.event.NodeId;
 import io.layerproof.node.bus.Bus;
 import io.layerproof.node.bus.InMemoryNetwork;
 import io.layerproof.node.bus.InMemoryNetwork.LinkModel;
 import io.layerproof.node.bus.Membership;
-import io.layerproof.node.bus.NodeId;
 import io.layerproof.node.bus.Rejections;
 import io.layerproof.node.bus.ScopedScheduler;
 import io.layerproof.node.bus.VirtualScheduler;
@@ -15,6 +16,7 @@ import io.layerproof.node.election.ElectionStore;
 import io.layerproof.node.election.InMemoryElectionStore;
 import io.layerproof.node.election.Session;
 import io.layerproof.node.sequencing.SequencingConfig.Backoffs;
+import io.layerproof.node.testing.TestIds;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -101,6 +103,7 @@ final class SimCluster {
               membership,
               election,
               logs.get(id),
+              EventFormat.OPAQUE,
               new ContractAnchoring(
                   contract, id, clock, settings.chainLatency(), random, settings.anchorFailRate()),
               settings.sequencing(),
@@ -151,7 +154,7 @@ final class SimCluster {
     this.random = new Random(settings.seed() * 31 + 7);
     this.net = new InMemoryNetwork(clock, settings.seed(), settings.link());
     for (int i = 1; i <= n; i++) {
-      NodeId id = NodeId.of("n" + i);
+      NodeId id = TestIds.named("n" + i);
       ids.add(id);
       stores.put(id, storeFactory.apply(id));
       logs.put(id, new InMemoryOrderedLog());
@@ -292,7 +295,7 @@ final class SimCluster {
     if (!settled()) {
       return false;
     }
-    Set<Hash> hashes = new HashSet<>();
+    Set<Bytes32> hashes = new HashSet<>();
     for (SimNode n : running.values()) {
       hashes.add(n.sequencing.stateHash());
       if (n.producer().pending() > 0) {
@@ -302,8 +305,8 @@ final class SimCluster {
     return hashes.size() == 1;
   }
 
-  Map<NodeId, Hash> stateHashes() {
-    Map<NodeId, Hash> out = new TreeMap<>();
+  Map<NodeId, Bytes32> stateHashes() {
+    Map<NodeId, Bytes32> out = new TreeMap<>();
     running.forEach((id, n) -> out.put(id, n.sequencing.stateHash()));
     return out;
   }
