@@ -40,6 +40,52 @@ import java.util.function.Function;
  * seed: a failing run replays exactly.
  */
 final class SimCluster {
+  /** What a node stands on: its identity, its durable log, the event format and the chain. */
+  interface Backend {
+    NodeId id(int i);
+
+    /** The node's durable log, created once and kept across its restarts. */
+    OrderedLog log(NodeId id);
+
+    EventFormat format();
+
+    Anchoring anchoring(NodeId id, SimCluster cluster);
+
+    /** The payload of {@code id}'s event number {@code seq}, saying {@code text}. */
+    byte[] payload(NodeId id, long seq, String text);
+  }
+
+  /** Named ids, in-memory logs, opaque payloads and the {@link AnchorContract} double. */
+  static final class InMemoryBackend implements Backend {
+    final AnchorContract contract = new AnchorContract();
+
+    @Override
+    public NodeId id(int i) {
+      return TestIds.named("n" + i);
+    }
+
+    @Override
+    public OrderedLog log(NodeId id) {
+      return new InMemoryOrderedLog();
+    }
+
+    @Override
+    public EventFormat format() {
+      return EventFormat.OPAQUE;
+    }
+
+    @Override
+    public Anchoring anchoring(NodeId id, SimCluster c) {
+      return new ContractAnchoring(
+          contract, id, c.clock, c.settings.chainLatency(), c.random, c.settings.anchorFailRate());
+    }
+
+    @Override
+    public byte[] payload(NodeId id, long seq, String text) {
+      return text.getBytes(StandardCharsets.UTF_8);
+    }
+  }
+
   /** Everything that shapes a run. */
   record Settings(
       long seed,
@@ -103,9 +149,8 @@ final class SimCluster {
               membership,
               election,
               logs.get(id),
-              EventFormat.OPAQUE,
-              new ContractAnchoring(
-                  contract, id, clock, settings.chainLatency(), random, settings.anchorFailRate()),
+              backend.format(),
+              backend.anchoring(id, SimCluster.this),
               settings.sequencing(),
               r);
       election.onResult(results::add);
@@ -124,20 +169,27 @@ final class SimCluster {
   final VirtualScheduler clock = new VirtualScheduler();
   final Settings settings;
   final InMemoryNetwork net;
-  final AnchorContract contract = new AnchorContract();
+  final Backend backend;
+
+  /** The anchor double, when the cluster runs on the in-memory backend (else null). */
+  final AnchorContract contract;
+
   final Membership membership;
   final List<NodeId> ids = new ArrayList<>();
   final Random random;
   final Map<NodeId, ElectionStore> stores = new HashMap<>();
-  final Map<NodeId, InMemoryOrderedLog> logs = new HashMap<>();
+  final Map<NodeId, OrderedLog> logs = new HashMap<>();
   final Map<NodeId, SimNode> running = new TreeMap<>();
   final List<String> rejected = new ArrayList<>();
 
   /** Reasons are logged as in production (quiet in tests) and kept for assertions. */
   final Rejections rejections = Rejections.logging();
 
-  /** Every payload each producer incarnation submitted, in submission order. */
-  final Map<ProducerId, List<byte[]>> produced = new LinkedHashMap<>();
+  /** Every payload each producer made for each of its numbers (more than one after a renumber). */
+  final Map<ProducerId, Map<Long, List<byte[]>>> produced = new LinkedHashMap<>();
+
+  /** How many events each producer was asked to submit: the text of the next one. */
+  private final Map<ProducerId, Integer> submitted = new HashMap<>();
 
   /** For incarnations that were killed: how far they had seen their events anchored. */
   final Map<ProducerId, Long> anchoredAtDeath = new HashMap<>();
@@ -150,14 +202,21 @@ final class SimCluster {
   }
 
   SimCluster(int n, Settings settings, Function<NodeId, ElectionStore> storeFactory) {
+    this(n, settings, storeFactory, new InMemoryBackend());
+  }
+
+  SimCluster(
+      int n, Settings settings, Function<NodeId, ElectionStore> storeFactory, Backend backend) {
     this.settings = settings;
+    this.backend = backend;
+    this.contract = backend instanceof InMemoryBackend b ? b.contract : null;
     this.random = new Random(settings.seed() * 31 + 7);
     this.net = new InMemoryNetwork(clock, settings.seed(), settings.link());
     for (int i = 1; i <= n; i++) {
-      NodeId id = TestIds.named("n" + i);
+      NodeId id = backend.id(i);
       ids.add(id);
       stores.put(id, storeFactory.apply(id));
-      logs.put(id, new InMemoryOrderedLog());
+      logs.put(id, backend.log(id));
     }
     this.membership = Membership.of(new HashSet<>(ids));
   }
@@ -196,12 +255,20 @@ final class SimCluster {
     SimNode node = running.get(id);
     for (int i = 0; i < count; i++) {
       ProducerId p = node.producer().id();
-      List<byte[]> list = produced.computeIfAbsent(p, k -> new ArrayList<>());
-      byte[] payload = (p + "/" + (list.size() + 1)).getBytes(StandardCharsets.UTF_8);
-      list.add(payload);
-      long seq = node.producer().submit(payload);
-      if (seq != list.size()) {
-        throw new AssertionError("producer numbered " + seq + ", expected " + list.size());
+      int n = submitted.merge(p, 1, Integer::sum);
+      String text = TestIds.name(p.node()) + "#" + p.incarnation() + "/" + n;
+      Map<Long, List<byte[]>> made = produced.computeIfAbsent(p, k -> new HashMap<>());
+      long before = node.producer().lastSubmitted();
+      long seq =
+          node.producer()
+              .submit(
+                  number -> {
+                    byte[] payload = backend.payload(id, number, text);
+                    made.computeIfAbsent(number, k -> new ArrayList<>()).add(payload);
+                    return payload;
+                  });
+      if (seq != before + 1) {
+        throw new AssertionError("producer numbered " + seq + ", expected " + (before + 1));
       }
     }
   }
@@ -331,19 +398,19 @@ final class SimCluster {
             ev.producer() + " seq " + ev.seq() + " at " + e.index() + ", expected " + expected);
       }
       seen.put(ev.producer(), ev.seq());
-      List<byte[]> sent = produced.get(ev.producer());
-      if (sent == null || ev.seq() > sent.size()) {
+      List<byte[]> sent = produced.getOrDefault(ev.producer(), Map.of()).get(ev.seq());
+      if (sent == null) {
         problems.add("entry " + e.index() + " was never submitted: " + ev);
-      } else if (!Arrays.equals(sent.get((int) ev.seq() - 1), ev.payload())) {
+      } else if (sent.stream().noneMatch(b -> Arrays.equals(b, ev.payload()))) {
         problems.add("entry " + e.index() + " payload differs from what was submitted");
       }
     }
-    Set<ProducerId> live = new HashSet<>();
-    running.values().forEach(n -> live.add(n.producer().id()));
+    Map<ProducerId, Long> live = new HashMap<>();
+    running.values().forEach(n -> live.put(n.producer().id(), n.producer().lastSubmitted()));
     produced.forEach(
         (p, sent) -> {
           long have = seen.getOrDefault(p, 0L);
-          long need = live.contains(p) ? sent.size() : anchoredAtDeath.getOrDefault(p, 0L);
+          long need = live.getOrDefault(p, anchoredAtDeath.getOrDefault(p, 0L));
           if (have < need) {
             problems.add(p + " has " + have + " events in the log, needs " + need);
           }
@@ -352,6 +419,6 @@ final class SimCluster {
   }
 
   int totalProduced() {
-    return produced.values().stream().mapToInt(List::size).sum();
+    return submitted.values().stream().mapToInt(Integer::intValue).sum();
   }
 }
