@@ -18,6 +18,14 @@ public record BatchPolicy(int maxEvents, Duration maxAge) {
     }
   }
 
+  /**
+   * Never sealed by the log itself: the caller cuts batches with {@code sealThrough} (a sequencing
+   * node cuts where the chain's anchored batches end).
+   */
+  public static BatchPolicy sealedByCaller() {
+    return new BatchPolicy(Integer.MAX_VALUE, Duration.ofDays(365L * 100));
+  }
+
   /** 1024 events or 10 seconds. */
   public static BatchPolicy defaults() {
     return new BatchPolicy(1024, Duration.ofSeconds(10));

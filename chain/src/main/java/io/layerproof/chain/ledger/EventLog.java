@@ -323,6 +323,34 @@ public final class EventLog implements AutoCloseable {
     return record;
   }
 
+  /**
+   * Drops the entries after {@code newHead} that no sealed batch covers, in one synced write: a
+   * provisional tail that lost to the anchored history when sequencing re-syncs. Sealed batches are
+   * what was anchored and are never dropped here.
+   *
+   * @throws IllegalArgumentException if a sealed batch ends after {@code newHead}
+   */
+  public void truncateProvisional(long newHead) {
+    synchronized (writeLock) {
+      ensureOpen();
+      if (newHead >= head) {
+        return;
+      }
+      if (newHead < open.firstIndex() - 1) {
+        throw new IllegalArgumentException(
+            "entries up to "
+                + (open.firstIndex() - 1)
+                + " are sealed; cannot drop after "
+                + newHead);
+      }
+      try {
+        truncateAfter(newHead);
+      } finally {
+        loadWriterState(committedHead());
+      }
+    }
+  }
+
   /** Sealed batches so far (they are numbered 0 .. batchCount - 1). */
   public long batchCount() {
     return sealedBatches;

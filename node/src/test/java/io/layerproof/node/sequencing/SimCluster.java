@@ -53,6 +53,9 @@ final class SimCluster {
 
     /** The payload of {@code id}'s event number {@code seq}, saying {@code text}. */
     byte[] payload(NodeId id, long seq, String text);
+
+    /** Called once a node (incarnation) has started. */
+    default void started(SimNode node, SimCluster cluster) {}
   }
 
   /** Named ids, in-memory logs, opaque payloads and the {@link AnchorContract} double. */
@@ -231,6 +234,7 @@ final class SimCluster {
     SimNode node = new SimNode(id);
     running.put(id, node);
     node.start();
+    backend.started(node, this);
     return node;
   }
 

@@ -24,4 +24,13 @@ public interface AnchorChain {
 
   /** The transaction that anchored {@code batchIndex}, found from its BatchAnchored log. */
   Optional<AnchorReceipt> findAnchorTransaction(long batchIndex);
+
+  /**
+   * What the BatchAnchored log of {@code batchIndex} says (the contract stores only the root; the
+   * event count is in the log), empty while the batch is not anchored.
+   */
+  Optional<OnChainBatch> findAnchoredBatch(long batchIndex);
+
+  /** One BatchAnchored log. */
+  record OnChainBatch(long batchIndex, Bytes32 root, long eventCount, Bytes32 prevRoot) {}
 }

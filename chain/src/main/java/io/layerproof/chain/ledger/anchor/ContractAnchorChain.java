@@ -59,6 +59,46 @@ public final class ContractAnchorChain implements AnchorChain {
 
   @Override
   public Optional<AnchorReceipt> findAnchorTransaction(long batchIndex) {
+    return findLog(batchIndex)
+        .map(
+            log -> {
+              try {
+                TransactionReceipt r =
+                    contracts
+                        .web3j()
+                        .ethGetTransactionReceipt(log.getTransactionHash())
+                        .send()
+                        .getTransactionReceipt()
+                        .orElseThrow(
+                            () ->
+                                new IllegalStateException(
+                                    "no receipt for " + log.getTransactionHash()));
+                return new AnchorReceipt(
+                    Bytes32.fromHex(r.getTransactionHash()),
+                    r.getBlockNumber().longValueExact(),
+                    r.getGasUsed().longValueExact());
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+  }
+
+  @Override
+  public Optional<OnChainBatch> findAnchoredBatch(long batchIndex) {
+    return findLog(batchIndex)
+        .map(
+            log -> {
+              LedgerAnchor.BatchAnchoredEventResponse e =
+                  LedgerAnchor.getBatchAnchoredEventFromLog(log);
+              return new OnChainBatch(
+                  e.batchIndex.longValueExact(),
+                  Bytes32.of(e.root),
+                  e.eventCount.longValueExact(),
+                  Bytes32.of(e.prevRoot));
+            });
+  }
+
+  private Optional<Log> findLog(long batchIndex) {
     EthFilter filter =
         new EthFilter(
             DefaultBlockParameterName.EARLIEST,
@@ -73,23 +113,7 @@ public final class ContractAnchorChain implements AnchorChain {
         throw new IllegalStateException("eth_getLogs: " + logs.getError().getMessage());
       }
       List<EthLog.LogResult> results = logs.getLogs();
-      if (results.isEmpty()) {
-        return Optional.empty();
-      }
-      Log log = (Log) results.get(0).get();
-      TransactionReceipt r =
-          contracts
-              .web3j()
-              .ethGetTransactionReceipt(log.getTransactionHash())
-              .send()
-              .getTransactionReceipt()
-              .orElseThrow(
-                  () -> new IllegalStateException("no receipt for " + log.getTransactionHash()));
-      return Optional.of(
-          new AnchorReceipt(
-              Bytes32.fromHex(r.getTransactionHash()),
-              r.getBlockNumber().longValueExact(),
-              r.getGasUsed().longValueExact()));
+      return results.isEmpty() ? Optional.empty() : Optional.of((Log) results.get(0).get());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

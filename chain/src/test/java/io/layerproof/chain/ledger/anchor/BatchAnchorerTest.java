@@ -399,5 +399,10 @@ class BatchAnchorerTest {
     public Optional<AnchorReceipt> findAnchorTransaction(long batchIndex) {
       return real.findAnchorTransaction(batchIndex);
     }
+
+    @Override
+    public Optional<OnChainBatch> findAnchoredBatch(long batchIndex) {
+      return real.findAnchoredBatch(batchIndex);
+    }
   }
 }
