@@ -1,5 +1,6 @@
 package io.layerproof.node.devnet;
 
+import io.layerproof.chain.event.NodeKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -8,13 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
-import java.security.PublicKey;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.security.spec.X509EncodedKeySpec;
+import java.security.SecureRandom;
 import java.util.HexFormat;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Keys;
@@ -25,6 +20,8 @@ import org.web3j.crypto.Keys;
  * keystores (see the wallet module).
  */
 final class DevKeyStore {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Path dir;
 
@@ -37,7 +34,7 @@ final class DevKeyStore {
     try {
       Files.createDirectories(dir);
       Credentials wallet = Credentials.create(readOrCreate(name + ".eth", DevKeyStore::newWallet));
-      KeyPair node = decodeEd25519(readOrCreate(name + ".ed25519", DevKeyStore::newNodeKey));
+      NodeKey node = decodeNodeKey(readOrCreate(name + ".node-key", DevKeyStore::newNodeKey));
       return new DevAccount(name, wallet, node);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or write keys in " + dir, e);
@@ -70,32 +67,18 @@ final class DevKeyStore {
     }
   }
 
-  /** PKCS#8 private key, then X.509 public key, hex, separated by a colon. */
+  /** The RFC 8032 seed, hex: the ledger's {@link NodeKey} signs with it. */
   private static String newNodeKey() {
-    try {
-      KeyPair kp = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-      HexFormat hex = HexFormat.of();
-      return hex.formatHex(kp.getPrivate().getEncoded())
-          + ":"
-          + hex.formatHex(kp.getPublic().getEncoded());
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("no Ed25519 key generator", e);
-    }
+    byte[] seed = new byte[32];
+    RANDOM.nextBytes(seed);
+    return HexFormat.of().formatHex(seed);
   }
 
-  private static KeyPair decodeEd25519(String stored) {
-    String[] parts = stored.split(":");
-    if (parts.length != 2) {
-      throw new IllegalStateException("malformed Ed25519 key file");
-    }
+  private static NodeKey decodeNodeKey(String stored) {
     try {
-      KeyFactory kf = KeyFactory.getInstance("Ed25519");
-      HexFormat hex = HexFormat.of();
-      PrivateKey priv = kf.generatePrivate(new PKCS8EncodedKeySpec(hex.parseHex(parts[0])));
-      PublicKey pub = kf.generatePublic(new X509EncodedKeySpec(hex.parseHex(parts[1])));
-      return new KeyPair(pub, priv);
-    } catch (GeneralSecurityException | IllegalArgumentException e) {
-      throw new IllegalStateException("malformed Ed25519 key file", e);
+      return NodeKey.fromSeed(HexFormat.of().parseHex(stored));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("malformed node key file (expected a 32-byte hex seed)");
     }
   }
 }
