@@ -3,6 +3,7 @@ package io.layerproof.node.sequencing;
 import io.layerproof.chain.event.NodeId;
 import io.layerproof.node.election.Session;
 import io.layerproof.node.sequencing.Anchoring.AnchoredBatch;
+import io.layerproof.node.sequencing.SequencingMessage.AnchorProposal;
 import io.layerproof.node.sequencing.SequencingMessage.EventLogPage;
 import io.layerproof.node.sequencing.SequencingMessage.EventsIndexed;
 import io.layerproof.node.sequencing.SequencingMessage.LogAck;
@@ -22,15 +23,21 @@ import java.util.Optional;
  * it acknowledged may be the only copies of an anchored batch. If so it adopts the mark instead,
  * refuses the differing log, and its acks (which carry the mark) make the sequencer catch up from
  * it.
+ *
+ * <p>It pins the batch the sequencer proposes to anchor next (once it holds its entries) and acks,
+ * so the sequencer's transaction is sent only when the batch has copies that outlive it. A log that
+ * conflicts with pinned entries is refused and makes the {@link PinWatch} ask the chain at once.
  */
 final class Follower {
   private final Context ctx;
   private final LocalLog log;
   private final Anchoring chain;
+  private final PinWatch pins;
   private final Backoff gapBackoff;
   private Session session;
   private long nextRequestAt;
   private AnchorMark pendingMark;
+  private ProposedBatch pendingPin;
 
   /** Where our log may part from the sequencer's; requests start here until a page covers it. */
   private long resyncFrom = -1;
@@ -40,10 +47,11 @@ final class Follower {
 
   private long epoch;
 
-  Follower(Context ctx, LocalLog log, Anchoring chain) {
+  Follower(Context ctx, LocalLog log, Anchoring chain, PinWatch pins) {
     this.ctx = ctx;
     this.log = log;
     this.chain = chain;
+    this.pins = pins;
     this.gapBackoff = ctx.config().gapRetry().create();
   }
 
@@ -53,6 +61,7 @@ final class Follower {
     epoch++;
     checking = false;
     pendingMark = null;
+    pendingPin = null;
     gapBackoff.reset();
     // From the last anchored entry itself: its hash tells at once whether the sequencer's log
     // extends our final history or contradicts it.
@@ -81,6 +90,12 @@ final class Follower {
       return; // an answer to a request made in another role or session
     }
     merge(from, p.entries(), () -> afterPage(from, p));
+  }
+
+  void onProposal(NodeId from, AnchorProposal p) {
+    if (fromSequencer(from, p.session())) {
+      considerPin(p.batch());
+    }
   }
 
   void onHeartbeat(NodeId from, SequencerHeartbeat h) {
@@ -133,7 +148,8 @@ final class Follower {
       }
       case CONFLICT_ANCHORED -> {
         ctx.reject(from, "sequencer log " + r.reason() + "; waiting for a sequencer that holds it");
-        ack(); // carries our mark: a sequencer behind it catches up from us
+        pins.check(); // a pinned batch that landed becomes our mark; one that lost lets go
+        ack(); // carries our mark and pin: a sequencer behind them catches up from us
         return;
       }
       case INVALID -> {
@@ -144,6 +160,9 @@ final class Follower {
     }
     if (pendingMark != null) {
       considerMark(pendingMark);
+    }
+    if (pendingPin != null) {
+      considerPin(pendingPin);
     }
     if (r.changed()) {
       ack();
@@ -178,7 +197,8 @@ final class Follower {
     if (log.dropProvisionalAfter(index)) {
       ack();
     } else {
-      ctx.reject(from, "sequencer log ends at " + index + ", before our anchored entries");
+      ctx.reject(from, "sequencer log ends at " + index + ", before our protected entries");
+      pins.check();
       ack();
     }
   }
@@ -243,6 +263,16 @@ final class Follower {
     }
   }
 
+  /** Pins {@code p} and acks, or waits until its entries arrive. */
+  private void considerPin(ProposedBatch p) {
+    if (log.pin(p)) {
+      pendingPin = null;
+      ack();
+    } else {
+      pendingPin = log.mark().map(m -> m.batchIndex() >= p.batchIndex()).orElse(false) ? null : p;
+    }
+  }
+
   private boolean fromSequencer(NodeId from, Session claimed) {
     return following(from) && session.equals(claimed);
   }
@@ -261,6 +291,8 @@ final class Follower {
 
   private void ack() {
     long batch = log.mark().map(AnchorMark::batchIndex).orElse(-1L);
-    ctx.send(session.sequencer(), new LogAck(session, log.head(), log.stateHash(), batch));
+    ctx.send(
+        session.sequencer(),
+        new LogAck(session, log.head(), log.stateHash(), batch, log.pinned().orElse(null)));
   }
 }

@@ -10,8 +10,9 @@ import java.util.Optional;
 /**
  * This node's replica of the ordered log: an {@link OrderedLog} plus what sequencing needs to keep
  * it consistent: the head's chain hash (the state hash), the last sequence number of each producer,
- * and the {@link AnchorMark} up to which the log is final. All changes go through here and are
- * reported to a {@link Listener}.
+ * the {@link AnchorMark} up to which the log is final and the pinned {@link ProposedBatch} (both
+ * kept in a {@link SequencingStore}). All changes go through here and are reported to a {@link
+ * Listener}.
  *
  * <p>Invariant: for every producer, its entries are sequence numbers 1, 2, 3, ... in index order.
  * The sequencer only appends the next number; merged entries are checked for it.
@@ -25,25 +26,30 @@ public final class LocalLog {
     default void truncated(long index) {}
 
     default void anchored(AnchorMark mark) {}
+
+    /** A batch was pinned (or a pin extended): its outcome is now awaited. */
+    default void pinned(ProposedBatch pin) {}
   }
 
   private static final int SCAN_PAGE = 1024;
 
   private final OrderedLog store;
+  private final SequencingStore state;
   private final EventFormat format;
   private final List<Listener> listeners = new ArrayList<>();
   private final Map<ProducerId, Long> lastSeq = new HashMap<>();
   private long head;
   private Bytes32 headHash = Bytes32.ZERO;
   private AnchorMark mark;
-  private long inFlightThrough = -1;
+  private ProposedBatch pin;
 
   /**
    * Opens the replica, checking the stored hash chain and producer order as it scans (digests only:
-   * what is stored was checked when it came in).
+   * what is stored was checked when it came in), then the saved mark and pin against it.
    */
-  public LocalLog(OrderedLog store, EventFormat format) {
+  public LocalLog(OrderedLog store, SequencingStore state, EventFormat format) {
     this.store = store;
+    this.state = state;
     this.format = format;
     this.head = -1;
     long expected = 0;
@@ -64,6 +70,19 @@ public final class LocalLog {
     }
     if (head != store.head()) {
       throw new IllegalStateException("stored log head " + store.head() + " but read to " + head);
+    }
+    // Both are saved only after their entries, which are never dropped while they stand: a
+    // mismatch is damage, not a crash, and guessing could drop anchored entries.
+    mark = state.loadMark().orElse(null);
+    if (mark != null && !holds(mark.lastIndex(), mark.lastHash())) {
+      throw new IllegalStateException("saved anchor mark " + mark + " does not match the log");
+    }
+    pin = state.loadPin().orElse(null);
+    if (pin != null && pin.batchIndex() <= markBatch()) {
+      clearPin(); // decided before a crash between saving the mark and clearing the pin
+    }
+    if (pin != null && !holds(pin.lastIndex(), pin.lastHash())) {
+      throw new IllegalStateException("saved pin " + pin + " does not match the log");
     }
   }
 
@@ -94,22 +113,44 @@ public final class LocalLog {
   }
 
   /**
-   * Entries up to here are never replaced: the anchored ones and those of this node's anchoring
-   * attempt still in flight (it may land after this node lost its role; if their only copies were
-   * gone by then, the chain would hold a batch no node can produce).
+   * Entries up to here are never replaced: the anchored ones and the pinned ones (a batch whose
+   * anchoring may still land; if their only copies were gone by then, the chain would hold a batch
+   * no node can produce, and every later batch would be refused).
    */
   public long protectedThrough() {
-    return Math.max(anchoredThrough(), inFlightThrough);
+    return Math.max(anchoredThrough(), pin == null ? -1 : pin.lastIndex());
   }
 
-  /** The sequencer sent a batch ending at {@code index} to the chain. */
-  public void protectInFlight(long index) {
-    inFlightThrough = index;
+  /** The pinned batch, until the chain shows how it ended. */
+  public Optional<ProposedBatch> pinned() {
+    return Optional.ofNullable(pin);
   }
 
-  /** Its outcome is known (an anchored batch is then protected by the mark). */
-  public void releaseInFlight() {
-    inFlightThrough = -1;
+  /**
+   * Pins {@code p} if this log holds its entries and it is not decided yet; a pin is only replaced
+   * by one that keeps more (a later batch, or the same batch cut longer). Returns whether the pin
+   * now covers {@code p}'s entries.
+   */
+  public boolean pin(ProposedBatch p) {
+    if (p.batchIndex() <= markBatch() || !holds(p.lastIndex(), p.lastHash())) {
+      return false;
+    }
+    if (pin != null && (pin.covers(p) || pin.batchIndex() > p.batchIndex())) {
+      return pin.covers(p);
+    }
+    state.savePin(p);
+    pin = p;
+    for (Listener l : List.copyOf(listeners)) {
+      l.pinned(p);
+    }
+    return true;
+  }
+
+  /** The chain holds another batch {@code p.batchIndex()}: {@code p}'s entries may go. */
+  public void releasePin(ProposedBatch p) {
+    if (pin != null && pin.equals(p)) {
+      clearPin();
+    }
   }
 
   public long lastSeq(ProducerId p) {
@@ -148,9 +189,9 @@ public final class LocalLog {
   /**
    * Follower and catch-up: brings in entries from another node's log, in index order. Equal entries
    * are skipped; at the first different one the provisional tail is dropped and theirs taken,
-   * unless it is anchored, which nothing overrides. An entry that does not chain from our
-   * predecessor, where that predecessor did not come in the same list, means the logs diverged
-   * earlier: {@code DIVERGED}, ask again from the last anchored entry.
+   * unless it is protected (anchored or pinned), which nothing overrides. An entry that does not
+   * chain from our predecessor, where that predecessor did not come in the same list, means the
+   * logs diverged earlier: {@code DIVERGED}, ask again from the last anchored entry.
    */
   public MergeResult merge(List<LogEntry> entries) {
     return merge(entries, Long.MAX_VALUE);
@@ -191,7 +232,7 @@ public final class LocalLog {
               appended,
               truncated,
               head + 1,
-              "does not extend anchored entry " + (e.index() - 1));
+              "does not extend " + kind(e.index() - 1) + " entry " + (e.index() - 1));
         }
         return new MergeResult(
             MergeResult.Status.DIVERGED,
@@ -206,7 +247,7 @@ public final class LocalLog {
             appended,
             truncated,
             head + 1,
-            "differs from anchored entry " + e.index());
+            "differs from " + kind(e.index()) + " entry " + e.index());
       }
       String order = orderProblem(e, e.index() - 1);
       if (order == null) {
@@ -241,10 +282,14 @@ public final class LocalLog {
     if (m == null || (mark != null && m.batchIndex() <= mark.batchIndex())) {
       return false;
     }
-    if (!hashAt(m.lastIndex()).map(h -> h.equals(m.lastHash())).orElse(false)) {
+    if (!holds(m.lastIndex(), m.lastHash())) {
       return false;
     }
+    state.saveMark(m);
     mark = m;
+    if (pin != null && pin.batchIndex() <= m.batchIndex()) {
+      clearPin(); // decided: what of it the chain took is now protected by the mark
+    }
     for (Listener l : List.copyOf(listeners)) {
       l.anchored(m);
     }
@@ -253,7 +298,7 @@ public final class LocalLog {
 
   /**
    * Drops provisional entries after {@code index}; refuses (returns false) if that would drop an
-   * anchored entry.
+   * anchored or pinned entry.
    */
   public boolean dropProvisionalAfter(long index) {
     if (index < protectedThrough()) {
@@ -267,7 +312,7 @@ public final class LocalLog {
 
   private void truncateAfter(long index) {
     if (index < protectedThrough()) {
-      throw new IllegalStateException("refusing to drop anchored entries after " + index);
+      throw new IllegalStateException("refusing to drop protected entries after " + index);
     }
     Bytes32 newHeadHash = hashAt(index).orElseThrow(); // before head moves: hashAt caches the head
     List<LogEntry> dropped = new ArrayList<>();
@@ -285,6 +330,23 @@ public final class LocalLog {
     for (Listener l : List.copyOf(listeners)) {
       l.truncated(index);
     }
+  }
+
+  private String kind(long protectedIndex) {
+    return protectedIndex <= anchoredThrough() ? "anchored" : "pinned";
+  }
+
+  private long markBatch() {
+    return mark == null ? -1 : mark.batchIndex();
+  }
+
+  private boolean holds(long index, Bytes32 hash) {
+    return hashAt(index).map(h -> h.equals(hash)).orElse(false);
+  }
+
+  private void clearPin() {
+    state.clearPin();
+    pin = null;
   }
 
   private void append(LogEntry e) {

@@ -91,6 +91,17 @@ public final class Producer implements LocalLog.Listener {
     return e.seq();
   }
 
+  /**
+   * Takes over an event of ours already in the log but not anchored (after a restart with the same
+   * producer id): it stays pending until anchored and is re-sent if a re-sync drops it.
+   */
+  void adopt(LogEntry entry) {
+    Pending p = new Pending(entry.event(), null);
+    p.index = entry.index();
+    outbox.put(entry.event().seq(), p);
+    lastSeq = Math.max(lastSeq, entry.event().seq());
+  }
+
   /** Highest number submitted so far (0 before the first). */
   public long lastSubmitted() {
     return lastSeq;

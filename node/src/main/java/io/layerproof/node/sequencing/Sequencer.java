@@ -5,6 +5,7 @@ import io.layerproof.chain.event.NodeId;
 import io.layerproof.node.bus.Cancellable;
 import io.layerproof.node.bus.PeerView;
 import io.layerproof.node.election.Session;
+import io.layerproof.node.sequencing.SequencingMessage.AnchorProposal;
 import io.layerproof.node.sequencing.SequencingMessage.EventLogPage;
 import io.layerproof.node.sequencing.SequencingMessage.EventsIndexed;
 import io.layerproof.node.sequencing.SequencingMessage.LogAck;
@@ -13,7 +14,9 @@ import io.layerproof.node.sequencing.SequencingMessage.SequencerHeartbeat;
 import io.layerproof.node.sequencing.SequencingMessage.SubmitEvent;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,11 +29,14 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>Catch-up: ask every reachable peer for its log from our last anchored entry, take the one
- *       with the furthest anchor mark (then the longest), and page it in. A sequencer must start
- *       from the furthest history anyone holds, or its first batch would clash with the chain.
+ *       with the furthest anchor mark (then a pinned batch, then the longest), and page it in. A
+ *       sequencer must start from the furthest history anyone holds, or its first batch would clash
+ *       with the chain; a pinned batch may be on its way there.
  *   <li>Active: index submitted events (per producer in sequence order, each once), broadcast them,
  *       cut batches of N events or T time, and anchor them one at a time once enough followers hold
- *       them. A refused batch means our history lost: the node steps down.
+ *       them: propose the batch, and once enough followers pinned it, pin it here too and send the
+ *       transaction, so a batch that lands after this node died still has live copies. A refused
+ *       batch means our history lost: the node steps down.
  *   <li>Dormant: elected while known to be behind the chain with no peer able to bring it up to
  *       date (a cut-off minority). It sequences nothing until the next election.
  * </ol>
@@ -64,6 +70,7 @@ final class Sequencer {
   private final LocalLog ledger;
   private final PeerView view;
   private final Anchoring anchoring;
+  private final PinWatch pins;
   private final Hooks hooks;
   private final ReorderBuffer buffer;
   private final Backoff anchorBackoff;
@@ -81,13 +88,31 @@ final class Sequencer {
   private Cancellable waitTimer;
   private long batchOpenedAt = -1;
   private BatchCandidate inFlight;
+  private ProposedBatch inFlightPin;
   private long minoritySince = -1;
 
-  Sequencer(Context ctx, LocalLog ledger, PeerView view, Anchoring anchoring, Hooks hooks) {
+  /** The batch proposed and not yet sent, its pin, and the followers that pinned it. */
+  private BatchCandidate proposed;
+
+  private ProposedBatch proposal;
+  private boolean needPins;
+  private final Set<NodeId> pinnedBy = new HashSet<>();
+
+  /** The last follower pin that sent us to catch up, so one pin does not do it twice. */
+  private ProposedBatch chasedPin;
+
+  Sequencer(
+      Context ctx,
+      LocalLog ledger,
+      PeerView view,
+      Anchoring anchoring,
+      PinWatch pins,
+      Hooks hooks) {
     this.ctx = ctx;
     this.ledger = ledger;
     this.view = view;
     this.anchoring = anchoring;
+    this.pins = pins;
     this.hooks = hooks;
     this.buffer = new ReorderBuffer(ctx.config().reorderLimit());
     this.anchorBackoff = ctx.config().anchorRetry().create();
@@ -132,6 +157,7 @@ final class Sequencer {
     buffer.clear();
     acked.clear();
     batchOpenedAt = -1;
+    clearProposal(); // its pins stay until the chain decides the batch
     // An anchoring in flight is left to finish: its outcome is a fact about the chain.
   }
 
@@ -222,10 +248,25 @@ final class Sequencer {
       activate(session);
       return;
     }
+    ProposedBatch pin = a.pin();
+    if (pin != null && proposal != null && pin.covers(proposal) && holds(pin)) {
+      pinnedBy.add(from);
+    } else if (pin != null
+        && pin.batchIndex() > markBatch(ledger.mark().orElse(null))
+        && !holds(pin)
+        && ledger.pinned().isEmpty()
+        && !pin.equals(chasedPin)) {
+      // It keeps a batch we lack that may land on chain: take that history before we propose a
+      // rival one it would refuse (catch-up prefers pinned logs).
+      chasedPin = pin;
+      log.info("{} lacks {}'s pinned batch {}: catching up", ctx.self(), from, pin.batchIndex());
+      activate(session);
+      return;
+    }
     if (ledger.hashAt(a.head()).map(h -> h.equals(a.headHash())).orElse(false)) {
       acked.merge(from, a.head(), Math::max);
-      tryAnchor();
     }
+    tryAnchor();
   }
 
   private RequestEventLog firstRequest() {
@@ -238,10 +279,12 @@ final class Sequencer {
     }
     cancelDeadline();
     NodeId best = null;
-    long[] bestKey = {markBatch(ledger.mark().orElse(null)), ledger.head()};
+    AnchorMark ours = ledger.mark().orElse(null);
+    long[] bestKey = {markBatch(ours), pinBatch(ours, ledger.pinned().orElse(null)), ledger.head()};
     for (Map.Entry<NodeId, EventLogPage> e : firstPages.entrySet()) {
-      long[] key = {markBatch(e.getValue().mark()), e.getValue().head()};
-      if (compare(key, bestKey) > 0) {
+      EventLogPage p = e.getValue();
+      long[] key = {markBatch(p.mark()), pinBatch(p.mark(), p.pin()), p.head()};
+      if (Arrays.compare(key, bestKey) > 0) {
         best = e.getKey();
         bestKey = key;
       }
@@ -275,7 +318,11 @@ final class Sequencer {
     // entries there cannot be anchored. Past it, ours may be what the chain took from a
     // sequencer that died before saying so (possibly this node before a restart), so there we
     // only take an extension of our log; our first batch then tells whether the chain has ours.
+    // Its pinned batch may be landing: ours there is not (we would have pinned it), so take it.
     long proven = page.mark() == null ? -1 : page.mark().lastIndex();
+    if (pinBatch(page.mark(), page.pin()) >= 0) {
+      proven = Math.max(proven, page.pin().lastIndex());
+    }
     MergeResult r = ledger.merge(page.entries(), proven);
     if (r.status() == MergeResult.Status.WOULD_REPLACE) {
       finishCatchUp(); // its log parts from ours at an equal mark: keep ours
@@ -285,6 +332,7 @@ final class Sequencer {
         || r.status() == MergeResult.Status.DIVERGED
         || r.status() == MergeResult.Status.INVALID) {
       ctx.reject(source, "catch-up log unusable: " + r.reason());
+      pins.check(); // if our pin is what blocked it, the chain may have decided it
       finishCatchUp();
       return;
     }
@@ -332,6 +380,9 @@ final class Sequencer {
             ledger.head(),
             ledger.stateHash(),
             ledger.mark().orElse(null)));
+    if (proposal != null && inFlight == null) {
+      ctx.publish(new AnchorProposal(session, proposal)); // until enough followers pinned it
+    }
     if (heartbeatTimer != null) {
       heartbeatTimer.cancel();
     }
@@ -350,37 +401,24 @@ final class Sequencer {
     if (phase != Phase.ACTIVE || inFlight != null) {
       return;
     }
-    SequencingConfig cfg = ctx.config();
-    long start = ledger.anchoredThrough() + 1;
-    long end = Math.min(ledger.head(), start + cfg.batchMaxEvents() - 1);
-    if (end < start) {
+    if (proposed == null && !propose()) {
       return;
     }
-    boolean full = end - start + 1 >= cfg.batchMaxEvents();
-    boolean aged = batchOpenedAt >= 0 && ctx.now() - batchOpenedAt >= cfg.batchMaxAge().toMillis();
-    if (!full && !aged) {
+    if (needPins && pinnedBy.size() < need()) {
+      return; // a pinning ack calls again; heartbeats re-send the proposal meanwhile
+    }
+    if (minorityWaits()) {
       return;
     }
-    int need = Math.min(cfg.minAcks(), Math.max(0, ctx.membership().size() - 1));
-    long holders = acked.values().stream().filter(h -> h >= end).count();
-    if (holders < need) {
-      return; // an ack will call again
+    // Pinned here only now: an unsent proposal cannot land, so it need not hold our log back.
+    if (needPins && !ledger.pin(proposal)) {
+      log.warn("{} could not pin its batch {}", ctx.self(), proposal.batchIndex());
+      clearProposal();
+      return;
     }
-    if (!view.seesMajority()) {
-      long readyAt = minoritySince + cfg.minorityAnchorDelay().toMillis();
-      if (ctx.now() < readyAt) {
-        waitThen(Duration.ofMillis(readyAt - ctx.now()));
-        return;
-      }
-    }
-    AnchorMark mark = ledger.mark().orElse(null);
-    BatchCandidate batch =
-        new BatchCandidate(
-            markBatch(mark) + 1,
-            mark == null ? Bytes32.ZERO : mark.root(),
-            ledger.read(start, (int) (end - start + 1)));
+    BatchCandidate batch = proposed;
     inFlight = batch;
-    ledger.protectInFlight(batch.lastIndex());
+    inFlightPin = proposal;
     try {
       anchoring
           .anchor(batch)
@@ -396,9 +434,82 @@ final class Sequencer {
     }
   }
 
+  /**
+   * Cuts the next batch if it is due, enough followers hold it and a minority may anchor, and
+   * proposes it to the followers. Returns whether there is a proposal.
+   */
+  private boolean propose() {
+    SequencingConfig cfg = ctx.config();
+    long start = ledger.anchoredThrough() + 1;
+    long end = Math.min(ledger.head(), start + cfg.batchMaxEvents() - 1);
+    if (end < start) {
+      return false;
+    }
+    boolean full = end - start + 1 >= cfg.batchMaxEvents();
+    boolean aged = batchOpenedAt >= 0 && ctx.now() - batchOpenedAt >= cfg.batchMaxAge().toMillis();
+    if (!full && !aged) {
+      return false;
+    }
+    long holders = acked.values().stream().filter(h -> h >= end).count();
+    if (holders < need() || minorityWaits()) {
+      return false; // an ack or the wait calls again; a minority's pins would stall the majority
+    }
+    AnchorMark mark = ledger.mark().orElse(null);
+    BatchCandidate batch =
+        new BatchCandidate(
+            markBatch(mark) + 1,
+            mark == null ? Bytes32.ZERO : mark.root(),
+            ledger.read(start, (int) (end - start + 1)));
+    LogEntry last = batch.entries().get(batch.entries().size() - 1);
+    ProposedBatch p =
+        new ProposedBatch(
+            batch.batchIndex(), start, end, last.chainHash(), anchoring.root(batch.entries()));
+    // A pin on a later batch means someone proposed it on top of this one, which is therefore
+    // anchored already: sending it only confirms that, so no pins are needed.
+    boolean decided = ledger.pinned().map(q -> q.batchIndex() > p.batchIndex()).orElse(false);
+    proposed = batch;
+    proposal = p;
+    needPins = !decided;
+    pinnedBy.clear();
+    ctx.publish(new AnchorProposal(session, p));
+    return true;
+  }
+
+  /** Whether this side lacks a majority and must still hold its batches back (then retries). */
+  private boolean minorityWaits() {
+    if (view.seesMajority()) {
+      return false;
+    }
+    long readyAt = minoritySince + ctx.config().minorityAnchorDelay().toMillis();
+    if (ctx.now() >= readyAt) {
+      return false;
+    }
+    waitThen(Duration.ofMillis(readyAt - ctx.now()));
+    return true;
+  }
+
+  private void clearProposal() {
+    proposed = null;
+    proposal = null;
+    pinnedBy.clear();
+  }
+
+  /** Followers that must hold (and pin) a batch before it is sent. */
+  private int need() {
+    return Math.min(ctx.config().minAcks(), Math.max(0, ctx.membership().size() - 1));
+  }
+
+  private boolean holds(ProposedBatch p) {
+    return ledger.hashAt(p.lastIndex()).map(h -> h.equals(p.lastHash())).orElse(false);
+  }
+
   private void onAnchored(BatchCandidate batch, AnchorResult r) {
     inFlight = null;
-    ledger.releaseInFlight();
+    ProposedBatch sent = inFlightPin;
+    inFlightPin = null;
+    if (batch == proposed) {
+      clearProposal(); // after a failure the batch is cut and proposed again (maybe longer)
+    }
     switch (r.outcome()) {
       case ANCHORED -> {
         LogEntry last = batch.entries().get(Math.min(r.eventCount(), batch.entries().size()) - 1);
@@ -421,6 +532,7 @@ final class Sequencer {
       case REJECTED_STALE_HISTORY -> {
         log.warn(
             "{} batch {} refused by the chain: {}", ctx.self(), batch.batchIndex(), r.detail());
+        ledger.releasePin(sent); // the chain holds another batch there
         hooks.staleHistory(batch.batchIndex(), r.detail());
       }
     }
@@ -458,7 +570,8 @@ final class Sequencer {
     return m == null ? -1 : m.batchIndex();
   }
 
-  private static int compare(long[] a, long[] b) {
-    return a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]);
+  /** The batch a page's pin keeps, if it is past its mark (-1 otherwise). */
+  private static long pinBatch(AnchorMark m, ProposedBatch pin) {
+    return pin == null || pin.batchIndex() <= markBatch(m) ? -1 : pin.batchIndex();
   }
 }

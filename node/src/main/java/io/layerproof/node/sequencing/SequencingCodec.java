@@ -5,6 +5,7 @@ import io.layerproof.node.bus.MalformedMessageException;
 import io.layerproof.node.bus.WireReader;
 import io.layerproof.node.bus.WireWriter;
 import io.layerproof.node.election.Session;
+import io.layerproof.node.sequencing.SequencingMessage.AnchorProposal;
 import io.layerproof.node.sequencing.SequencingMessage.EventLogPage;
 import io.layerproof.node.sequencing.SequencingMessage.EventsIndexed;
 import io.layerproof.node.sequencing.SequencingMessage.LogAck;
@@ -34,6 +35,7 @@ public final class SequencingCodec {
   private static final byte PAGE = 4;
   private static final byte ACK = 5;
   private static final byte HEARTBEAT = 6;
+  private static final byte PROPOSAL = 7;
 
   private SequencingCodec() {}
 
@@ -53,15 +55,21 @@ public final class SequencingCodec {
       writeEntries(w, p.entries());
       w.writeLong(p.head()).writeFixed(p.headHash().toByteArray());
       writeMark(w, p.mark());
+      writeOptionalPin(w, p.pin());
     } else if (m instanceof LogAck a) {
       w.writeByte(ACK);
       writeSession(w, a.session());
       w.writeLong(a.head()).writeFixed(a.headHash().toByteArray()).writeLong(a.anchoredBatch());
+      writeOptionalPin(w, a.pin());
     } else if (m instanceof SequencerHeartbeat h) {
       w.writeByte(HEARTBEAT);
       writeSession(w, h.session());
       w.writeLong(h.clock()).writeLong(h.head()).writeFixed(h.headHash().toByteArray());
       writeMark(w, h.mark());
+    } else if (m instanceof AnchorProposal p) {
+      w.writeByte(PROPOSAL);
+      writeSession(w, p.session());
+      writePin(w, p.batch());
     }
     return w.toByteArray();
   }
@@ -88,13 +96,15 @@ public final class SequencingCodec {
                   readEntries(r),
                   r.readLong("head", -1, Long.MAX_VALUE),
                   Bytes32.of(r.readFixed(32)),
-                  readMark(r));
+                  readMark(r),
+                  readOptionalPin(r));
           case ACK ->
               new LogAck(
                   readSession(r),
                   r.readLong("head", -1, Long.MAX_VALUE),
                   Bytes32.of(r.readFixed(32)),
-                  r.readLong("anchored batch", -1, Long.MAX_VALUE));
+                  r.readLong("anchored batch", -1, Long.MAX_VALUE),
+                  readOptionalPin(r));
           case HEARTBEAT ->
               new SequencerHeartbeat(
                   readSession(r),
@@ -102,6 +112,7 @@ public final class SequencingCodec {
                   r.readLong("head", -1, Long.MAX_VALUE),
                   Bytes32.of(r.readFixed(32)),
                   readMark(r));
+          case PROPOSAL -> new AnchorProposal(readSession(r), readPin(r));
           default -> throw new MalformedMessageException("unknown sequencing message type " + type);
         };
     r.end();
@@ -183,5 +194,41 @@ public final class SequencingCodec {
         r.readLong("last index", 0, Long.MAX_VALUE),
         Bytes32.of(r.readFixed(32)),
         Bytes32.of(r.readFixed(32)));
+  }
+
+  private static void writeOptionalPin(WireWriter w, ProposedBatch p) {
+    if (p == null) {
+      w.writeByte(0);
+    } else {
+      writePin(w.writeByte(1), p);
+    }
+  }
+
+  private static ProposedBatch readOptionalPin(WireReader r) throws MalformedMessageException {
+    byte present = r.readByte();
+    if (present == 0) {
+      return null;
+    }
+    if (present != 1) {
+      throw new MalformedMessageException("bad pin flag " + present);
+    }
+    return readPin(r);
+  }
+
+  private static void writePin(WireWriter w, ProposedBatch p) {
+    w.writeLong(p.batchIndex())
+        .writeLong(p.firstIndex())
+        .writeLong(p.lastIndex())
+        .writeFixed(p.lastHash().toByteArray())
+        .writeFixed(p.root().toByteArray());
+  }
+
+  /** Ranges are checked here, so the record's own checks cannot throw on hostile input. */
+  private static ProposedBatch readPin(WireReader r) throws MalformedMessageException {
+    long batch = r.readLong("batch index", 0, Long.MAX_VALUE);
+    long first = r.readLong("first index", 0, Long.MAX_VALUE);
+    long last = r.readLong("last index", first, Long.MAX_VALUE);
+    return new ProposedBatch(
+        batch, first, last, Bytes32.of(r.readFixed(32)), Bytes32.of(r.readFixed(32)));
   }
 }

@@ -20,11 +20,17 @@ public sealed interface SequencingMessage {
   record RequestEventLog(long sinceIdx, int max) implements SequencingMessage {}
 
   /**
-   * The answer to {@link RequestEventLog}, with the responder's head and anchor mark so the
-   * requester knows whether to page on and how far the responder's history is final.
+   * The answer to {@link RequestEventLog}, with the responder's head, anchor mark and pin (or null)
+   * so the requester knows whether to page on and how far the responder's history is final or may
+   * be anchored.
    */
   record EventLogPage(
-      long sinceIdx, List<LogEntry> entries, long head, Bytes32 headHash, AnchorMark mark)
+      long sinceIdx,
+      List<LogEntry> entries,
+      long head,
+      Bytes32 headHash,
+      AnchorMark mark,
+      ProposedBatch pin)
       implements SequencingMessage {
     public EventLogPage {
       entries = List.copyOf(entries);
@@ -32,12 +38,19 @@ public sealed interface SequencingMessage {
   }
 
   /**
-   * Follower to sequencer (direct): I hold your log up to {@code head}, ending in this hash, and
-   * know batches up to {@code anchoredBatch} (-1: none) to be anchored. A sequencer that learns of
-   * an anchored batch it lacks is behind and catches up again.
+   * Follower to sequencer (direct): I hold your log up to {@code head}, ending in this hash, know
+   * batches up to {@code anchoredBatch} (-1: none) to be anchored, and keep {@code pin} (or null).
+   * A sequencer that learns of an anchored or pinned batch it lacks catches up again; one waiting
+   * to anchor counts the followers that pinned its proposal.
    */
-  record LogAck(Session session, long head, Bytes32 headHash, long anchoredBatch)
+  record LogAck(Session session, long head, Bytes32 headHash, long anchoredBatch, ProposedBatch pin)
       implements SequencingMessage {}
+
+  /**
+   * Sequencer to all, before it sends an anchor transaction (re-sent with heartbeats until enough
+   * followers pinned it): the batch it will post. Followers holding its entries pin them and ack.
+   */
+  record AnchorProposal(Session session, ProposedBatch batch) implements SequencingMessage {}
 
   /**
    * Sequencer to all, periodically and after each anchoring: who sequences (and at which election

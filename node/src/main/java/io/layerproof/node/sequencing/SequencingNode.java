@@ -13,6 +13,7 @@ import io.layerproof.node.bus.Topic;
 import io.layerproof.node.election.ElectionResult;
 import io.layerproof.node.election.ElectionService;
 import io.layerproof.node.election.Session;
+import io.layerproof.node.sequencing.SequencingMessage.AnchorProposal;
 import io.layerproof.node.sequencing.SequencingMessage.EventLogPage;
 import io.layerproof.node.sequencing.SequencingMessage.EventsIndexed;
 import io.layerproof.node.sequencing.SequencingMessage.LogAck;
@@ -23,10 +24,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Event routing for one node: wires its replica ({@link LocalLog}), the {@link Follower}, the
- * {@link Sequencer} role and its {@link Producer} to the bus and to the election. The election
- * decides who sequences; this reacts to each result, serves {@code RequestEventLog} to anyone, and
- * turns a refused batch into a step-down.
+ * Event routing for one node: wires its replica ({@link LocalLog}, with its mark and pin kept in a
+ * {@link SequencingStore}), the {@link Follower}, the {@link Sequencer} role, the {@link PinWatch}
+ * and its {@link Producer} to the bus and to the election. The election decides who sequences; this
+ * reacts to each result, serves {@code RequestEventLog} to anyone, and turns a refused batch into a
+ * step-down.
  */
 public final class SequencingNode {
   public static final Topic TOPIC = Topic.of("layerproof/sequencing/1");
@@ -37,6 +39,7 @@ public final class SequencingNode {
   private final PeerView view;
   private final Follower follower;
   private final Sequencer sequencer;
+  private final PinWatch pins;
   private Producer producer;
   private Session current;
   private long staleBatch = -1;
@@ -47,16 +50,18 @@ public final class SequencingNode {
       Membership membership,
       ElectionService election,
       OrderedLog store,
+      SequencingStore state,
       EventFormat format,
       Anchoring anchoring,
       SequencingConfig config,
       Rejections rejections) {
     this.ctx = new Context(bus, scheduler, membership, config, rejections);
     this.election = election;
-    this.log = new LocalLog(store, format);
+    this.log = new LocalLog(store, state, format);
     this.view = new PeerView(bus.self(), membership);
-    this.follower = new Follower(ctx, log, anchoring);
-    this.sequencer = new Sequencer(ctx, log, view, anchoring, new Hooks());
+    this.pins = new PinWatch(ctx, log, anchoring);
+    this.follower = new Follower(ctx, log, anchoring, pins);
+    this.sequencer = new Sequencer(ctx, log, view, anchoring, pins, new Hooks());
   }
 
   /** Starts routing; the election must have been started (it gives the producer incarnation). */
@@ -67,6 +72,17 @@ public final class SequencingNode {
     long incarnation = log.format().numbersPerIncarnation() ? election.state().clock() : 0;
     ProducerId id = new ProducerId(ctx.self(), incarnation);
     producer = new Producer(id, log.lastSeq(id), ctx, this::sequencerId);
+    if (incarnation == 0) {
+      // Numbers continue across restarts: our unanchored events in the log are still ours to get
+      // indexed, or a re-sync that drops them would leave a hole in our numbering for good.
+      for (long i = log.anchoredThrough() + 1; i <= log.head(); i += 256) {
+        for (LogEntry e : log.read(i, 256)) {
+          if (e.event().producer().equals(id)) {
+            producer.adopt(e);
+          }
+        }
+      }
+    }
     log.addListener(producer);
     log.addListener(
         new LocalLog.Listener() {
@@ -88,6 +104,8 @@ public final class SequencingNode {
             }
           }
         });
+    log.addListener(pins);
+    pins.start();
     election.setCommandsSeen(log.head() + 1);
     ctx.bus().subscribe(TOPIC, this::onInbound);
     ctx.bus()
@@ -186,6 +204,10 @@ public final class SequencingNode {
         }
         follower.onHeartbeat(in.from(), h);
       }
+    } else if (m instanceof AnchorProposal p) {
+      if (claimsOwnSession(in.from(), p.session())) {
+        follower.onProposal(in.from(), p);
+      }
     }
   }
 
@@ -207,7 +229,12 @@ public final class SequencingNode {
     ctx.send(
         from,
         new EventLogPage(
-            r.sinceIdx(), entries, log.head(), log.stateHash(), log.mark().orElse(null)));
+            r.sinceIdx(),
+            entries,
+            log.head(),
+            log.stateHash(),
+            log.mark().orElse(null),
+            log.pinned().orElse(null)));
   }
 
   private final class Hooks implements Sequencer.Hooks {

@@ -2,6 +2,7 @@ package io.layerproof.node.sequencing;
 
 import io.layerproof.chain.event.Bytes32;
 import io.layerproof.chain.event.NodeId;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,6 +27,32 @@ public final class AnchorContract {
 
   private final List<Stored> roots = new ArrayList<>();
   private final List<String> reverts = new ArrayList<>();
+  private Duration inclusionDelay = Duration.ZERO;
+  private int pending;
+
+  /**
+   * Later transactions wait this much longer before they are mined (a congested chain); reads are
+   * not slowed. Opens the window in which a sequencer can die with its transaction in flight.
+   */
+  public synchronized void setInclusionDelay(Duration d) {
+    inclusionDelay = d;
+  }
+
+  /** Transactions sent and not yet mined. */
+  public synchronized int pending() {
+    return pending;
+  }
+
+  /** A transaction was sent: returns its extra wait. */
+  synchronized Duration sent() {
+    pending++;
+    return inclusionDelay;
+  }
+
+  /** A sent transaction was mined (or failed). */
+  synchronized void settled() {
+    pending--;
+  }
 
   public synchronized void anchor(
       NodeId sender, long batchIndex, Bytes32 root, long eventCount, Bytes32 prevRoot)

@@ -76,7 +76,11 @@ public final class ContractAnchoring implements Anchoring {
     CompletableFuture<AnchorResult> f = new CompletableFuture<>();
     boolean fail = failRate > 0 && random.nextDouble() < failRate;
     scheduler.schedule(
-        latency, () -> f.complete(fail ? AnchorResult.failed("rpc down") : land(batch)));
+        latency.plus(contract.sent()),
+        () -> {
+          contract.settled();
+          f.complete(fail ? AnchorResult.failed("rpc down") : land(batch));
+        });
     return f;
   }
 

@@ -83,7 +83,7 @@ class LedgerClusterTest {
     return ends;
   }
 
-  private static String describe(SimCluster c) {
+  static String describe(SimCluster c) {
     StringBuilder sb = new StringBuilder("t=" + c.now() + "\n");
     c.running.forEach(
         (id, n) ->

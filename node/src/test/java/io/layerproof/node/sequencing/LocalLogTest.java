@@ -10,6 +10,7 @@ import io.layerproof.node.testing.TestIds;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class LocalLogTest {
@@ -22,7 +23,8 @@ class LocalLogTest {
 
   /** A log holding p/1..p/n, built as a sequencer would. */
   private static LocalLog logOf(int n, String tag) {
-    LocalLog log = new LocalLog(new InMemoryOrderedLog(), EventFormat.OPAQUE);
+    LocalLog log =
+        new LocalLog(new InMemoryOrderedLog(), new InMemorySequencingStore(), EventFormat.OPAQUE);
     for (int i = 1; i <= n; i++) {
       log.appendNext(ev(P, i, tag + i));
     }
@@ -38,7 +40,9 @@ class LocalLogTest {
     assertEquals(logOf(5, "x").stateHash(), logOf(5, "x").stateHash());
     assertTrue(!logOf(5, "x").stateHash().equals(logOf(5, "y").stateHash()));
     assertEquals(
-        Bytes32.ZERO, new LocalLog(new InMemoryOrderedLog(), EventFormat.OPAQUE).stateHash());
+        Bytes32.ZERO,
+        new LocalLog(new InMemoryOrderedLog(), new InMemorySequencingStore(), EventFormat.OPAQUE)
+            .stateHash());
   }
 
   @Test
@@ -55,7 +59,8 @@ class LocalLogTest {
   @Test
   void mergeReplacesADivergentProvisionalTail() {
     LocalLog source = logOf(4, "x");
-    LocalLog replica = new LocalLog(new InMemoryOrderedLog(), EventFormat.OPAQUE);
+    LocalLog replica =
+        new LocalLog(new InMemoryOrderedLog(), new InMemorySequencingStore(), EventFormat.OPAQUE);
     replica.merge(all(source).subList(0, 2));
     replica.appendNext(ev(P, 3, "mine")); // a minority's entry at index 2
     List<Long> truncatedAt = new ArrayList<>();
@@ -98,7 +103,8 @@ class LocalLogTest {
     LocalLog source = logOf(3, "x");
     List<LogEntry> entries = all(source);
     LogEntry forged = new LogEntry(1, ev(P, 2, "forged"), entries.get(1).chainHash());
-    LocalLog replica = new LocalLog(new InMemoryOrderedLog(), EventFormat.OPAQUE);
+    LocalLog replica =
+        new LocalLog(new InMemoryOrderedLog(), new InMemorySequencingStore(), EventFormat.OPAQUE);
     MergeResult r = replica.merge(List.of(entries.get(0), forged));
     assertEquals(MergeResult.Status.INVALID, r.status());
     assertTrue(r.reason().contains("chain hash mismatch at index 1"), r.reason());
@@ -133,11 +139,11 @@ class LocalLogTest {
   @Test
   void reopeningRebuildsStateAndRefusesABrokenStoredChain() {
     InMemoryOrderedLog store = new InMemoryOrderedLog();
-    LocalLog log = new LocalLog(store, EventFormat.OPAQUE);
+    LocalLog log = new LocalLog(store, new InMemorySequencingStore(), EventFormat.OPAQUE);
     log.appendNext(ev(P, 1, "a"));
     log.appendNext(ev(Q, 1, "b"));
     log.appendNext(ev(P, 2, "c"));
-    LocalLog reopened = new LocalLog(store, EventFormat.OPAQUE);
+    LocalLog reopened = new LocalLog(store, new InMemorySequencingStore(), EventFormat.OPAQUE);
     assertEquals(log.stateHash(), reopened.stateHash());
     assertEquals(2, reopened.lastSeq(P));
     assertEquals(1, reopened.lastSeq(Q));
@@ -146,7 +152,9 @@ class LocalLogTest {
     broken.append(all(log).get(0));
     broken.append(new LogEntry(1, ev(Q, 1, "tampered"), all(log).get(1).chainHash()));
     IllegalStateException e =
-        assertThrows(IllegalStateException.class, () -> new LocalLog(broken, EventFormat.OPAQUE));
+        assertThrows(
+            IllegalStateException.class,
+            () -> new LocalLog(broken, new InMemorySequencingStore(), EventFormat.OPAQUE));
     assertTrue(e.getMessage().contains("index 1"), e.getMessage());
   }
 
@@ -159,5 +167,76 @@ class LocalLogTest {
     assertTrue(log.adoptMark(new AnchorMark(0, 2, log.stateHash(), Bytes32.ZERO)));
     assertFalse(log.adoptMark(new AnchorMark(0, 2, log.stateHash(), Bytes32.ZERO)), "not newer");
     assertEquals(2, log.anchoredThrough());
+  }
+
+  /** The pin of batch {@code k} over entries {@code first..last} of {@code log}. */
+  private static ProposedBatch pinOf(LocalLog log, long k, long first, long last) {
+    return new ProposedBatch(k, first, last, log.hashAt(last).orElseThrow(), Bytes32.ZERO);
+  }
+
+  @Test
+  void pinnedEntriesAreKeptLikeAnchoredOnesUntilTheOutcomeIsKnown() {
+    LocalLog source = logOf(5, "x");
+    LocalLog replica = logOf(4, "y");
+    assertFalse(replica.pin(pinOf(source, 0, 0, 3)), "not our entries");
+    ProposedBatch pin = pinOf(replica, 0, 0, 2);
+    assertTrue(replica.pin(pin));
+    assertEquals(2, replica.protectedThrough());
+
+    MergeResult r = replica.merge(all(source));
+    assertEquals(MergeResult.Status.CONFLICT_ANCHORED, r.status());
+    assertTrue(r.reason().contains("pinned entry 0"), r.reason());
+    assertFalse(replica.dropProvisionalAfter(1));
+    assertTrue(replica.dropProvisionalAfter(2), "past the pin is provisional");
+
+    // Only a pin that keeps more replaces it.
+    assertTrue(replica.pin(pinOf(replica, 0, 0, 1)), "covered by the pin it has");
+    assertEquals(Optional.of(pin), replica.pinned());
+
+    replica.releasePin(pin);
+    assertEquals(Optional.empty(), replica.pinned());
+    assertEquals(MergeResult.Status.MERGED, replica.merge(all(source)).status());
+    assertEquals(source.stateHash(), replica.stateHash());
+  }
+
+  @Test
+  void theMarkTakesOverFromThePinAndBothSurviveAReopen() {
+    InMemoryOrderedLog store = new InMemoryOrderedLog();
+    InMemorySequencingStore state = new InMemorySequencingStore();
+    LocalLog log = new LocalLog(store, state, EventFormat.OPAQUE);
+    for (int i = 1; i <= 6; i++) {
+      log.appendNext(ev(P, i, "x" + i));
+    }
+    AnchorMark mark = new AnchorMark(0, 1, log.hashAt(1).orElseThrow(), Bytes32.ZERO);
+    assertTrue(log.adoptMark(mark));
+    assertFalse(log.pin(pinOf(log, 0, 0, 1)), "batch 0 is decided");
+    ProposedBatch pin = pinOf(log, 1, 2, 4);
+    assertTrue(log.pin(pin));
+
+    LocalLog reopened = new LocalLog(store, state, EventFormat.OPAQUE);
+    assertEquals(Optional.of(mark), reopened.mark());
+    assertEquals(Optional.of(pin), reopened.pinned());
+    assertEquals(4, reopened.protectedThrough());
+
+    // Batch 1 anchored shorter than pinned: the mark protects what the chain took.
+    assertTrue(
+        reopened.adoptMark(new AnchorMark(1, 3, reopened.hashAt(3).orElseThrow(), Bytes32.ZERO)));
+    assertEquals(Optional.empty(), reopened.pinned());
+    assertEquals(3, new LocalLog(store, state, EventFormat.OPAQUE).protectedThrough());
+  }
+
+  @Test
+  void aSavedPinOrMarkThatDoesNotMatchTheLogStopsTheOpen() {
+    InMemoryOrderedLog store = new InMemoryOrderedLog();
+    LocalLog log = new LocalLog(store, new InMemorySequencingStore(), EventFormat.OPAQUE);
+    log.appendNext(ev(P, 1, "a"));
+    InMemorySequencingStore badMark = new InMemorySequencingStore();
+    badMark.saveMark(new AnchorMark(0, 0, Bytes32.ZERO, Bytes32.ZERO));
+    assertThrows(
+        IllegalStateException.class, () -> new LocalLog(store, badMark, EventFormat.OPAQUE));
+    InMemorySequencingStore badPin = new InMemorySequencingStore();
+    badPin.savePin(new ProposedBatch(0, 0, 5, Bytes32.ZERO, Bytes32.ZERO));
+    assertThrows(
+        IllegalStateException.class, () -> new LocalLog(store, badPin, EventFormat.OPAQUE));
   }
 }

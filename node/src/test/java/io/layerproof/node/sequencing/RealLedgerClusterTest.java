@@ -26,6 +26,7 @@ import io.layerproof.node.ledger.LedgerAnchoring;
 import io.layerproof.node.ledger.LedgerBatches;
 import io.layerproof.node.ledger.LedgerEventFormat;
 import io.layerproof.node.ledger.LedgerOrderedLog;
+import io.layerproof.node.ledger.LedgerSequencingStore;
 import io.layerproof.node.sequencing.SimCluster.SimNode;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -85,6 +86,11 @@ class RealLedgerClusterTest {
     }
 
     @Override
+    public SequencingStore sequencingStore(NodeId id) {
+      return new LedgerSequencingStore(ledgers.get(id));
+    }
+
+    @Override
     public EventFormat format() {
       return format;
     }
@@ -119,6 +125,7 @@ class RealLedgerClusterTest {
           new LedgerBatches(
               ledgers.get(node.id), anchoring(node.id, c), task -> node.scheduler.execute(task));
       node.sequencing.log().addListener(b);
+      node.sequencing.log().mark().ifPresent(b::anchored); // a restart resumes sealing
       batches.put(node.id, b);
     }
 
@@ -163,7 +170,11 @@ class RealLedgerClusterTest {
   /** The end state: one sequencer, one history, equal to the ledger and to the chain everywhere. */
   private void assertConvergedOnTheRealLedger(SimCluster c) {
     c.stopTraffic();
-    assertTrue(c.runUntil(c::quiescent, Duration.ofSeconds(30)), "no quiescence");
+    assertTrue(
+        c.runUntil(c::quiescent, Duration.ofSeconds(30)),
+        "no quiescence: "
+            + LedgerClusterTest.describe(c)
+            + c.rejected.subList(Math.max(0, c.rejected.size() - 5), c.rejected.size()));
     // Nodes that missed anchor marks (the minority) ask the chain where those batches end.
     assertTrue(
         c.runUntil(
@@ -184,7 +195,15 @@ class RealLedgerClusterTest {
       assertTrue(ledger.verify().ok(), ledger.verify().toString());
       assertTrue(
           backend.batches.get(id).caughtUp(),
-          id + " sealed every anchored batch: sealed " + ledger.batchCount() + " head " + ledger.head() + " mark " + c.node(id).sequencing.log().mark() + " chain " + chain.size());
+          id
+              + " sealed every anchored batch: sealed "
+              + ledger.batchCount()
+              + " head "
+              + ledger.head()
+              + " mark "
+              + c.node(id).sequencing.log().mark()
+              + " chain "
+              + chain.size());
       // Every sealed ledger batch is the chain's batch: same boundaries, same root, anchored.
       long sealed = ledger.batchCount();
       assertTrue(sealed >= chain.size() - 1, id + " sealed " + sealed + " of " + chain.size());
@@ -210,7 +229,7 @@ class RealLedgerClusterTest {
   }
 
   @Test
-  void oneSequencerAnchorsSignedEventsAndATakeoverAfterItsDeathLosesNothing() {
+  void oneSequencerAnchorsSignedEventsAndATakeoverAfterItsDeathLosesNothingAcrossRestarts() {
     SimCluster c = cluster(11);
     assertTrue(c.runUntil(c::settled, Duration.ofSeconds(3)));
     Set<NodeId> all = new TreeSet<>(c.ids);
@@ -232,6 +251,12 @@ class RealLedgerClusterTest {
     assertTrue(c.now() - killedAt <= bound.toMillis());
     assertTrue(c.runUntil(c::settled, c.settings.sequencing().catchUpTimeout()));
     c.runFor(Duration.ofSeconds(3));
+    // The old sequencer comes back on its own RocksDB ledger (mark and pin reloaded from it) and a
+    // follower restarts too: both catch up as followers.
+    c.start(old);
+    c.restart(survivors.iterator().next());
+    assertTrue(c.runUntil(c::settled, Duration.ofSeconds(5)));
+    c.runFor(Duration.ofSeconds(2));
     assertConvergedOnTheRealLedger(c);
   }
 

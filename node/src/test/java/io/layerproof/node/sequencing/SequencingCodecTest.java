@@ -8,6 +8,7 @@ import io.layerproof.chain.event.Bytes32;
 import io.layerproof.node.bus.MalformedMessageException;
 import io.layerproof.node.bus.WireWriter;
 import io.layerproof.node.election.Session;
+import io.layerproof.node.sequencing.SequencingMessage.AnchorProposal;
 import io.layerproof.node.sequencing.SequencingMessage.EventLogPage;
 import io.layerproof.node.sequencing.SequencingMessage.EventsIndexed;
 import io.layerproof.node.sequencing.SequencingMessage.LogAck;
@@ -36,15 +37,18 @@ class SequencingCodecTest {
   void everyMessageRoundTrips() throws Exception {
     AnchorMark mark =
         new AnchorMark(4, 1, entries().get(1).chainHash(), entries().get(0).chainHash());
+    ProposedBatch pin = pin();
     List<SequencingMessage> all =
         List.of(
             new SubmitEvent(new ProducerEvent(P, 7, new byte[] {9})),
             new EventsIndexed(S, entries()),
             new RequestEventLog(12, 256),
-            new EventLogPage(0, entries(), 1, entries().get(1).chainHash(), mark),
-            new EventLogPage(5, List.of(), -1, Bytes32.ZERO, null),
-            new LogAck(S, 1, entries().get(1).chainHash(), -1),
-            new SequencerHeartbeat(S, 11, 1, entries().get(1).chainHash(), mark));
+            new EventLogPage(0, entries(), 1, entries().get(1).chainHash(), mark, pin),
+            new EventLogPage(5, List.of(), -1, Bytes32.ZERO, null, null),
+            new LogAck(S, 1, entries().get(1).chainHash(), -1, null),
+            new LogAck(S, 1, entries().get(1).chainHash(), 3, pin),
+            new SequencerHeartbeat(S, 11, 1, entries().get(1).chainHash(), mark),
+            new AnchorProposal(S, pin));
     for (SequencingMessage m : all) {
       assertEquals(m, SequencingCodec.decode(SequencingCodec.encode(m)));
     }
@@ -94,6 +98,38 @@ class SequencingCodecTest {
             .writeBytes(new byte[0])
             .toByteArray();
     assertReason(seqZero, "seq out of range");
+  }
+
+  @Test
+  void aProposalIsCheckedBeforeItIsBuilt() {
+    byte[] ok = SequencingCodec.encode(new AnchorProposal(S, pin()));
+    assertReason(Arrays.copyOf(ok, ok.length - 1), "truncated");
+    assertReason(Arrays.copyOf(ok, ok.length + 1), "trailing");
+    assertReason(proposal(-1, 0, 1), "batch index out of range");
+    assertReason(proposal(4, -5, 1), "first index out of range");
+    assertReason(proposal(4, 2, 1), "last index out of range"); // ends before it starts
+    byte[] badFlag = SequencingCodec.encode(new LogAck(S, 1, Bytes32.ZERO, -1, null));
+    badFlag[badFlag.length - 1] = 7;
+    assertReason(badFlag, "bad pin flag 7");
+  }
+
+  private static ProposedBatch pin() {
+    return new ProposedBatch(4, 0, 1, entries().get(1).chainHash(), entries().get(0).chainHash());
+  }
+
+  private static byte[] proposal(long batch, long first, long last) {
+    return new WireWriter()
+        .writeByte('S')
+        .writeByte(1)
+        .writeByte(7)
+        .writeNodeId(S.sequencer())
+        .writeLong(S.clock())
+        .writeLong(batch)
+        .writeLong(first)
+        .writeLong(last)
+        .writeFixed(new byte[32])
+        .writeFixed(new byte[32])
+        .toByteArray();
   }
 
   private static void assertReason(byte[] bytes, String expected) {

@@ -47,6 +47,11 @@ final class SimCluster {
     /** The node's durable log, created once and kept across its restarts. */
     OrderedLog log(NodeId id);
 
+    /** The node's anchor mark and pin, created once and kept across its restarts. */
+    default SequencingStore sequencingStore(NodeId id) {
+      return new InMemorySequencingStore();
+    }
+
     EventFormat format();
 
     Anchoring anchoring(NodeId id, SimCluster cluster);
@@ -152,6 +157,7 @@ final class SimCluster {
               membership,
               election,
               logs.get(id),
+              sequencingStores.get(id),
               backend.format(),
               backend.anchoring(id, SimCluster.this),
               settings.sequencing(),
@@ -182,6 +188,7 @@ final class SimCluster {
   final Random random;
   final Map<NodeId, ElectionStore> stores = new HashMap<>();
   final Map<NodeId, OrderedLog> logs = new HashMap<>();
+  final Map<NodeId, SequencingStore> sequencingStores = new HashMap<>();
   final Map<NodeId, SimNode> running = new TreeMap<>();
   final List<String> rejected = new ArrayList<>();
 
@@ -220,6 +227,7 @@ final class SimCluster {
       ids.add(id);
       stores.put(id, storeFactory.apply(id));
       logs.put(id, backend.log(id));
+      sequencingStores.put(id, backend.sequencingStore(id));
     }
     this.membership = Membership.of(new HashSet<>(ids));
   }
