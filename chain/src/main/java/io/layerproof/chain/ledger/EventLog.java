@@ -351,6 +351,42 @@ public final class EventLog implements AutoCloseable {
     }
   }
 
+  /**
+   * Durably stores a small named value next to the log (in the same RocksDB, synced): state that
+   * must survive a restart together with the entries it refers to, such as sequencing's anchor
+   * mark. Names live apart from the log's own keys.
+   */
+  public void saveState(String name, byte[] value) {
+    synchronized (writeLock) {
+      ensureOpen();
+      try (LedgerStore.Write batch = store.write()) {
+        batch.put(store.meta, stateKey(name), value);
+        batch.commit();
+      }
+    }
+  }
+
+  /** The value last saved under {@code name}. */
+  public Optional<byte[]> loadState(String name) {
+    ensureOpen();
+    return Optional.ofNullable(store.get(store.meta, stateKey(name)));
+  }
+
+  /** Forgets the value saved under {@code name}, durably. */
+  public void deleteState(String name) {
+    synchronized (writeLock) {
+      ensureOpen();
+      try (LedgerStore.Write batch = store.write()) {
+        batch.delete(store.meta, stateKey(name));
+        batch.commit();
+      }
+    }
+  }
+
+  private static byte[] stateKey(String name) {
+    return ("state/" + name).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   /** Sealed batches so far (they are numbered 0 .. batchCount - 1). */
   public long batchCount() {
     return sealedBatches;
