@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import io.layerproof.inference.hook.Activation;
 import io.layerproof.inference.hook.ElementType;
 import io.layerproof.inference.hook.LayerHook;
+import io.layerproof.inference.hook.LayerOverride;
 import io.layerproof.inference.layers.DecoderLayer;
 import io.layerproof.inference.layers.Linear;
 import io.layerproof.inference.layers.Parameters;
@@ -22,6 +23,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Layers {@code [startLayer, endLayer)} of a model, loaded on their own: the first shard also holds
@@ -41,6 +43,7 @@ public final class Shard implements AutoCloseable {
   private final Linear lmHead;
   private final RotaryEmbedding rope;
   private final ShardMemory memory;
+  private final LayerOverride override;
 
   private Shard(
       LlamaConfig config,
@@ -52,7 +55,8 @@ public final class Shard implements AutoCloseable {
       List<DecoderLayer> layers,
       RmsNorm finalNorm,
       Linear lmHead,
-      ShardMemory memory) {
+      ShardMemory memory,
+      LayerOverride override) {
     this.config = config;
     this.startLayer = startLayer;
     this.endLayer = endLayer;
@@ -64,6 +68,7 @@ public final class Shard implements AutoCloseable {
     this.lmHead = lmHead;
     this.rope = RotaryEmbedding.of(config);
     this.memory = memory;
+    this.override = override;
   }
 
   public static Shard load(LlamaModel model, int startLayer, int endLayer) {
@@ -72,6 +77,42 @@ public final class Shard implements AutoCloseable {
 
   /** Loads only the tensors of layers {@code [startLayer, endLayer)} (and embedding/head). */
   public static Shard load(LlamaModel model, int startLayer, int endLayer, ShardOptions options) {
+    return load(model, startLayer, endLayer, options, LayerOverride.NONE, true);
+  }
+
+  /**
+   * Like {@link #load(LlamaModel, int, int, ShardOptions)}, with every layer's output passed
+   * through {@code override} before it is hooked and used: a provider that cheats, for tests and
+   * demos only.
+   */
+  public static Shard load(
+      LlamaModel model,
+      int startLayer,
+      int endLayer,
+      ShardOptions options,
+      LayerOverride override) {
+    return load(model, startLayer, endLayer, options, override, true);
+  }
+
+  /**
+   * Layers {@code [startLayer, endLayer)} (and the embedding when {@code startLayer} is 0) but
+   * never the final norm and LM head: {@link #forward} always returns hidden states, even after the
+   * model's last layer. This is how a verifier re-executes sampled layers: a fresh session fed all
+   * positions at once runs them prefill-style.
+   */
+  public static Shard loadLayers(
+      LlamaModel model, int startLayer, int endLayer, ShardOptions options) {
+    return load(model, startLayer, endLayer, options, LayerOverride.NONE, false);
+  }
+
+  private static Shard load(
+      LlamaModel model,
+      int startLayer,
+      int endLayer,
+      ShardOptions options,
+      LayerOverride override,
+      boolean withHead) {
+    Objects.requireNonNull(override, "override");
     LlamaConfig c = model.config();
     if (startLayer < 0 || endLayer > c.numLayers() || startLayer >= endLayer) {
       throw new IllegalArgumentException(
@@ -103,7 +144,7 @@ public final class Shard implements AutoCloseable {
         }
         RmsNorm norm = null;
         Linear head = null;
-        if (endLayer == c.numLayers()) {
+        if (withHead && endLayer == c.numLayers()) {
           norm = new RmsNorm(p.load("model.norm.weight", hidden), (float) c.rmsNormEps());
           NDArray headWeight;
           if (c.tieWordEmbeddings() && !model.weights().contains("lm_head.weight")) {
@@ -117,7 +158,17 @@ public final class Shard implements AutoCloseable {
             new ShardMemory(
                 p.names(), p.elements(), p.bytes(), model.weights().bytesRead() - readBefore);
         return new Shard(
-            c, startLayer, endLayer, options, manager, embedding, layers, norm, head, memory);
+            c,
+            startLayer,
+            endLayer,
+            options,
+            manager,
+            embedding,
+            layers,
+            norm,
+            head,
+            memory,
+            override);
       }
     } catch (RuntimeException e) {
       manager.close();
@@ -198,6 +249,9 @@ public final class Shard implements AutoCloseable {
           x.attach(scratch);
           NDArray y =
               layer.forward(x, session.cache(i), start, tables.get(0), tables.get(1), scratch);
+          if (override != LayerOverride.NONE) {
+            y = override.apply(layer.index(), start, x, y, scratch);
+          }
           y.attach(step);
           x = y;
         }

@@ -26,7 +26,10 @@ import org.rocksdb.WriteOptions;
  *
  * <p>Keys: {@code 'A' job start position layer} for activations, {@code 'C' job start} for a sealed
  * commitment (time, root, boundaries, leaves), {@code 'P' job start} for a job still being
- * recorded. {@link #prune} drops whatever is older than the retention window.
+ * recorded, {@code 'I' job start seq} and {@code 'O' job start seq} for the frames the shard
+ * received and sent (start position, boundary leaf, and the frame itself unless it is the last
+ * shard's logits), so the first layer's inputs and the last layer's outgoing frame can be revealed
+ * against the boundary roots. {@link #prune} drops whatever is older than the retention window.
  */
 public final class ActivationStore implements AutoCloseable {
 
@@ -84,6 +87,14 @@ public final class ActivationStore implements AutoCloseable {
 
   /** The activation of (position, layer) with its leaf and Merkle proof. */
   public Reveal reveal(String jobId, int startLayer, int position, int layer) {
+    return open(jobId, startLayer).reveal(position, layer);
+  }
+
+  /**
+   * A sealed (job, shard) ready to serve many reveals: its trees are built once here, not once per
+   * reveal. Fails if the job was never sealed or its retention window has passed.
+   */
+  public SealedShard open(String jobId, int startLayer) {
     byte[] sealed = get(key('C', jobId, startLayer));
     if (sealed == null) {
       throw new IllegalArgumentException(
@@ -104,21 +115,152 @@ public final class ActivationStore implements AutoCloseable {
       buf.get(leaf);
       leaves.add(leaf);
     }
-    int index = ShardCommitment.leafIndex(start, end, positions, position, layer);
-    byte[] value = get(activationKey(jobId, startLayer, position, layer));
-    if (value == null) {
-      throw new IllegalStateException(
-          "activation of job " + jobId + " at " + position + "/" + layer + " is missing");
+    return new SealedShard(jobId, start, end, positions, MerkleTree.of(leaves));
+  }
+
+  /** One sealed (job, shard): reveals of activations and of boundary frames. */
+  public final class SealedShard {
+    private final String jobId;
+    private final int startLayer;
+    private final int endLayer;
+    private final int positions;
+    private final MerkleTree tree;
+    private List<StoredFrame> inputs;
+    private List<StoredFrame> outputs;
+    private MerkleTree inputTree;
+    private MerkleTree outputTree;
+
+    private SealedShard(
+        String jobId, int startLayer, int endLayer, int positions, MerkleTree tree) {
+      this.jobId = jobId;
+      this.startLayer = startLayer;
+      this.endLayer = endLayer;
+      this.positions = positions;
+      this.tree = tree;
     }
-    MerkleTree tree = MerkleTree.of(leaves);
-    return new Reveal(
-        jobId,
-        startLayer,
-        position,
-        layer,
-        ActivationCodec.decode(value),
-        tree.leaf(index),
-        tree.proof(index));
+
+    public int startLayer() {
+      return startLayer;
+    }
+
+    public int endLayer() {
+      return endLayer;
+    }
+
+    public int positions() {
+      return positions;
+    }
+
+    /** The activation of (position, layer) with its leaf and Merkle proof. */
+    public Reveal reveal(int position, int layer) {
+      int index = ShardCommitment.leafIndex(startLayer, endLayer, positions, position, layer);
+      byte[] value = get(activationKey(jobId, startLayer, position, layer));
+      if (value == null) {
+        throw new IllegalStateException(
+            "activation of job " + jobId + " at " + position + "/" + layer + " is missing");
+      }
+      return new Reveal(
+          jobId,
+          startLayer,
+          position,
+          layer,
+          ActivationCodec.decode(value),
+          tree.leaf(index),
+          tree.proof(index));
+    }
+
+    /**
+     * The frames this shard received that hold positions {@code 0..upToPosition}, in order, each
+     * with its proof against the commitment's input boundary root.
+     */
+    public List<FrameReveal> inputFrames(int upToPosition) {
+      if (inputs == null) {
+        inputs = frames('I');
+        inputTree = treeOf(inputs, "input");
+      }
+      List<FrameReveal> out = new ArrayList<>();
+      for (int i = 0; i < inputs.size() && inputs.get(i).startPosition <= upToPosition; i++) {
+        out.add(frameReveal(FrameReveal.Side.INPUT, inputs, inputTree, i));
+      }
+      return out;
+    }
+
+    /**
+     * The frame this shard sent that holds {@code position}, with its proof against the output
+     * boundary root; null if there is none with data (the last shard sends logits, not kept).
+     */
+    public FrameReveal outputFrame(int position) {
+      if (outputs == null) {
+        outputs = frames('O');
+        outputTree = treeOf(outputs, "output");
+      }
+      for (int i = 0; i < outputs.size(); i++) {
+        StoredFrame f = outputs.get(i);
+        if (f.frame != null
+            && f.startPosition <= position
+            && position < f.startPosition + f.frame.shape()[0]) {
+          return frameReveal(FrameReveal.Side.OUTPUT, outputs, outputTree, i);
+        }
+      }
+      return null;
+    }
+
+    private FrameReveal frameReveal(
+        FrameReveal.Side side, List<StoredFrame> frames, MerkleTree t, int i) {
+      StoredFrame f = frames.get(i);
+      if (f.frame == null) {
+        throw new IllegalStateException(
+            side + " frame " + i + " of job " + jobId + " was not kept (logits)");
+      }
+      return new FrameReveal(
+          jobId, startLayer, side, i, f.startPosition, f.frame, t.leaf(i), t.proof(i));
+    }
+
+    private MerkleTree treeOf(List<StoredFrame> frames, String what) {
+      if (frames.isEmpty()) {
+        throw new IllegalStateException("no " + what + " frames recorded for job " + jobId);
+      }
+      return MerkleTree.of(frames.stream().map(f -> f.leaf).toList());
+    }
+
+    private List<StoredFrame> frames(char kind) {
+      byte[] prefix = key(kind, jobId, startLayer);
+      List<StoredFrame> list = new ArrayList<>();
+      try (RocksIterator it = db.newIterator()) {
+        for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
+          list.add(StoredFrame.decode(it.value()));
+        }
+      }
+      return list;
+    }
+  }
+
+  /** A recorded boundary frame: where it starts, its boundary leaf, and its bytes if kept. */
+  private record StoredFrame(int startPosition, byte[] leaf, Activation frame) {
+
+    byte[] encode() {
+      byte[] data = frame == null ? new byte[0] : ActivationCodec.encode(frame);
+      return ByteBuffer.allocate(4 + 32 + 1 + data.length)
+          .putInt(startPosition)
+          .put(leaf)
+          .put((byte) (frame == null ? 0 : 1))
+          .put(data)
+          .array();
+    }
+
+    static StoredFrame decode(byte[] value) {
+      ByteBuffer buf = ByteBuffer.wrap(value);
+      int start = buf.getInt();
+      byte[] leaf = new byte[32];
+      buf.get(leaf);
+      Activation frame = null;
+      if (buf.get() == 1) {
+        byte[] data = new byte[buf.remaining()];
+        buf.get(data);
+        frame = ActivationCodec.decode(data);
+      }
+      return new StoredFrame(start, leaf, frame);
+    }
   }
 
   /** Deletes every job whose window has passed (sealed or abandoned); returns how many. */
@@ -136,9 +278,11 @@ public final class ActivationStore implements AutoCloseable {
     }
     try (WriteBatch batch = new WriteBatch()) {
       for (byte[] k : expired) {
-        byte[] jobPrefix = Arrays.copyOf(k, k.length);
-        jobPrefix[0] = 'A';
-        batch.deleteRange(jobPrefix, upperBound(jobPrefix));
+        for (byte kind : new byte[] {'A', 'I', 'O'}) {
+          byte[] jobPrefix = Arrays.copyOf(k, k.length);
+          jobPrefix[0] = kind;
+          batch.deleteRange(jobPrefix, upperBound(jobPrefix));
+        }
         batch.delete(k);
       }
       db.write(writeOptions, batch);
@@ -150,7 +294,12 @@ public final class ActivationStore implements AutoCloseable {
 
   /** Stored activations of one (job, shard); for tests and operators. */
   long countKeys(String jobId, int startLayer) {
-    byte[] prefix = key('A', jobId, startLayer);
+    return countKeys('A', jobId, startLayer);
+  }
+
+  /** Stored keys of one kind ('A', 'I', 'O') of one (job, shard). */
+  long countKeys(char kind, String jobId, int startLayer) {
+    byte[] prefix = key(kind, jobId, startLayer);
     long n = 0;
     try (RocksIterator it = db.newIterator()) {
       for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
@@ -178,6 +327,9 @@ public final class ActivationStore implements AutoCloseable {
     private final int startLayer;
     private WriteBatch batch = new WriteBatch();
     private long bytesWritten;
+    private long frameBytesWritten;
+    private int inputFrames;
+    private int outputFrames;
 
     private Recorder(String jobId, int startLayer) {
       this.jobId = jobId;
@@ -198,10 +350,35 @@ public final class ActivationStore implements AutoCloseable {
       }
     }
 
-    /** The end of a forward step: write what it produced in one batch. */
+    /** Keeps the frame received (token ids or hidden states): the first layer's input. */
+    @Override
+    public synchronized void onShardInput(String job, int startPosition, Activation frame) {
+      putFrame('I', inputFrames++, job, startPosition, frame);
+    }
+
+    /**
+     * The end of a forward step: keeps the frame sent (hidden states; of logits only the leaf),
+     * then writes what the step produced in one batch.
+     */
     @Override
     public synchronized void onShardOutput(String job, int startPosition, Activation frame) {
+      putFrame('O', outputFrames++, job, startPosition, frame);
       flush();
+    }
+
+    private void putFrame(char kind, int seq, String job, int startPosition, Activation frame) {
+      if (!jobId.equals(job)) {
+        throw new IllegalArgumentException("recorder of job " + jobId + " got job " + job);
+      }
+      byte[] leaf = ActivationLeaf.boundary(job, startPosition, frame);
+      boolean keep = kind == 'I' || frame.shape().length == 2;
+      byte[] value = new StoredFrame(startPosition, leaf, keep ? frame : null).encode();
+      frameBytesWritten += value.length;
+      try {
+        batch.put(frameKey(kind, job, startLayer, seq), value);
+      } catch (RocksDBException e) {
+        throw new IllegalStateException(e);
+      }
     }
 
     public synchronized void flush() {
@@ -214,8 +391,14 @@ public final class ActivationStore implements AutoCloseable {
       }
     }
 
+    /** Bytes of stored activations (values only). */
     public synchronized long bytesWritten() {
       return bytesWritten;
+    }
+
+    /** Bytes of stored boundary frames (values only). */
+    public synchronized long frameBytesWritten() {
+      return frameBytesWritten;
     }
   }
 
@@ -252,6 +435,11 @@ public final class ActivationStore implements AutoCloseable {
         .putInt(position)
         .putShort((short) layer)
         .array();
+  }
+
+  static byte[] frameKey(char kind, String jobId, int startLayer, int seq) {
+    byte[] prefix = key(kind, jobId, startLayer);
+    return ByteBuffer.allocate(prefix.length + 4).put(prefix).putInt(seq).array();
   }
 
   /** The smallest key greater than every key starting with {@code prefix}. */
