@@ -56,8 +56,7 @@ public final class Attention {
       NDArray x, KvCache cache, int start, NDArray cos, NDArray sin, NDManager scratch) {
     long count = x.getShape().get(0);
     NDArray qh = RotaryEmbedding.apply(split(q.apply(x), count, heads), cos, sin);
-    NDArray kh = RotaryEmbedding.apply(split(k.apply(x), count, kvHeads), cos, sin);
-    cache.append(kh, split(v.apply(x), count, kvHeads));
+    appendKeysValues(x, cache, cos, sin);
     long total = cache.length();
 
     int groups = heads / kvHeads;
@@ -74,6 +73,19 @@ public final class Attention {
     NDArray merged =
         context.reshape(heads, count, headDim).transpose(1, 0, 2).reshape(count, heads * headDim);
     return o.apply(merged);
+  }
+
+  /**
+   * The key/value half of {@link #forward}: projects {@code x} (normalised hidden states [count,
+   * hidden] for the positions after those in {@code cache}) to keys and values, rotates the keys by
+   * {@code cos}/{@code sin} (tables for those positions) and appends both to {@code cache}, without
+   * computing queries or outputs. Following it with {@link #forward} on the next rows gives what
+   * one {@link #forward} over all the rows gives for them.
+   */
+  public void appendKeysValues(NDArray x, KvCache cache, NDArray cos, NDArray sin) {
+    long count = x.getShape().get(0);
+    NDArray kh = RotaryEmbedding.apply(split(k.apply(x), count, kvHeads), cos, sin);
+    cache.append(kh, split(v.apply(x), count, kvHeads));
   }
 
   /** [count, headDim*n] -> [n, count, headDim]. */

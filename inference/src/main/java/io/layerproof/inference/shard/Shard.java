@@ -3,6 +3,7 @@ package io.layerproof.inference.shard;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.layerproof.inference.hook.Activation;
@@ -215,6 +216,24 @@ public final class Shard implements AutoCloseable {
    * shard the logits after the final position.
    */
   public HiddenStateFrame forward(ShardSession session, HiddenStateFrame input) {
+    return step(session, input, false);
+  }
+
+  /**
+   * Like {@link #forward}, but for the last position only: the shard's last layer computes its
+   * output at that position alone (see {@link DecoderLayer#forwardLastRow}), while still caching
+   * the keys and values of every position, so the session advances as after {@link #forward}.
+   * Returns the hidden states of that one position, a frame of one row starting there, or for the
+   * last shard the same logits as {@link #forward}. The hook sees that layer's output at that
+   * position only, and an override is given that layer's input and output at it. This is how a
+   * verifier re-executes a sampled layer at one position: a fresh session fed positions {@code
+   * 0..t}.
+   */
+  public HiddenStateFrame forwardLastRow(ShardSession session, HiddenStateFrame input) {
+    return step(session, input, true);
+  }
+
+  private HiddenStateFrame step(ShardSession session, HiddenStateFrame input, boolean lastRow) {
     session.checkOpen();
     int start = session.position();
     if (input.startPosition() != start) {
@@ -243,24 +262,34 @@ public final class Shard implements AutoCloseable {
     try (NDManager step = manager.newSubManager()) {
       NDArray x = isFirst() ? embedding.embed(input.tokenIds(), step) : hidden(input, step);
       NDList tables = rope.tables(start, count, step);
+      int rowStart = start; // the position of x's first row
       for (int i = 0; i < layers.size(); i++) {
         DecoderLayer layer = layers.get(i);
+        boolean oneRow = lastRow && i == layers.size() - 1;
         try (NDManager scratch = step.newSubManager()) {
           x.attach(scratch);
           NDArray y =
-              layer.forward(x, session.cache(i), start, tables.get(0), tables.get(1), scratch);
+              oneRow
+                  ? layer.forwardLastRow(
+                      x, session.cache(i), start, tables.get(0), tables.get(1), scratch)
+                  : layer.forward(
+                      x, session.cache(i), start, tables.get(0), tables.get(1), scratch);
+          if (oneRow) {
+            rowStart = start + count - 1;
+          }
           if (override != LayerOverride.NONE) {
-            y = override.apply(layer.index(), start, x, y, scratch);
+            NDArray in = oneRow ? x.get(new NDIndex("{}:", count - 1)) : x;
+            y = override.apply(layer.index(), rowStart, in, y, scratch);
           }
           y.attach(step);
           x = y;
         }
         if (hooked) {
-          emit(hook, job, start, layer.index(), x);
+          emit(hook, job, rowStart, layer.index(), x);
         }
       }
       session.advance(count);
-      HiddenStateFrame out = isLast() ? logits(x, start + count - 1) : outgoing(x, start);
+      HiddenStateFrame out = isLast() ? logits(x, start + count - 1) : outgoing(x, rowStart);
       if (hooked) {
         hook.onShardOutput(job, out.startPosition(), out.payload());
       }

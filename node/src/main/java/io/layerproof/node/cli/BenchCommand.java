@@ -3,6 +3,7 @@ package io.layerproof.node.cli;
 import io.layerproof.node.bench.ChainBenchReport;
 import io.layerproof.node.bench.InferenceBenchOptions;
 import io.layerproof.node.bench.InferenceBenchReport;
+import io.layerproof.node.bench.VerifierBench;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -16,7 +17,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Measures the node and prints figures and ratios taken side by side in one run.",
-    subcommands = {BenchCommand.Chain.class, BenchCommand.Inference.class})
+    subcommands = {
+      BenchCommand.Chain.class,
+      BenchCommand.Inference.class,
+      BenchCommand.Verifier.class
+    })
 public final class BenchCommand implements Runnable {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -113,6 +118,74 @@ public final class BenchCommand implements Runnable {
       Path dir = model != null ? model : InferenceBenchOptions.defaultModelDir();
       InferenceBenchReport.run(
           new InferenceBenchOptions(dir, promptTokens, decodeTokens, rounds, threads, !noJlama),
+          spec.commandLine().getOut());
+      return 0;
+    }
+  }
+
+  /** {@code layerproof bench verifier}: verification cost against the job, detection rates. */
+  @Command(
+      name = "verifier",
+      mixinStandardHelpOptions = true,
+      versionProvider = VersionProvider.class,
+      description = {
+        "What verifying a job at the default sampling rate costs against the job's own inference,"
+            + " and how often each cheating mode is caught for several sample counts, in one run.",
+        "Generates the devnet's default model first when --model names an empty folder."
+      })
+  static final class Verifier implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(
+        names = "--model",
+        description = "Model folder (default: the devnet's default model under .layerproof/).")
+    Path model;
+
+    @Option(
+        names = "--prompt-tokens",
+        defaultValue = "128",
+        description = "Default: ${DEFAULT-VALUE}.")
+    int promptTokens;
+
+    @Option(
+        names = "--new-tokens",
+        defaultValue = "128",
+        description = "Default: ${DEFAULT-VALUE}.")
+    int newTokens;
+
+    @Option(
+        names = "--rounds",
+        defaultValue = "5",
+        description = "Cost rounds; medians are reported (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(
+        names = "--trials",
+        defaultValue = "40",
+        description = "Sample draws per detection cell (default: ${DEFAULT-VALUE}).")
+    int trials;
+
+    @Option(
+        names = "--samples",
+        split = ",",
+        defaultValue = "1,4,16,44",
+        description = "Sample counts for the detection table (default: ${DEFAULT-VALUE}).")
+    int[] samples;
+
+    @Override
+    public Integer call() throws Exception {
+      if (rounds > 100 || trials > 10_000 || promptTokens > 4096 || newTokens > 4096) {
+        throw new IllegalArgumentException(
+            "--rounds <= 100, --trials <= 10000, --prompt-tokens and --new-tokens <= 4096");
+      }
+      for (int m : samples) {
+        if (m < 1 || m > 64) {
+          throw new IllegalArgumentException("--samples must be 1..64 each");
+        }
+      }
+      Path dir = model != null ? model : InferenceBenchOptions.defaultModelDir();
+      VerifierBench.run(
+          new VerifierBench.Options(dir, promptTokens, newTokens, rounds, trials, samples),
           spec.commandLine().getOut());
       return 0;
     }

@@ -7,15 +7,15 @@ import io.layerproof.inference.shard.HiddenStateFrame;
 import io.layerproof.inference.shard.Shard;
 import io.layerproof.inference.shard.ShardOptions;
 import io.layerproof.inference.shard.ShardSession;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Re-executes single decoder layers of the verifier's own copy of the model, prefill-style: all
- * positions {@code 0..t} in one step on a fresh KV cache, as {@code Shard.loadLayers} runs them.
- * Each layer's weights are loaded on first use and kept; layer 0 also holds the token embedding, so
- * it takes token ids.
+ * Re-executes single decoder layers of the verifier's own copy of the model at one position {@code
+ * t}: all positions {@code 0..t} in one step on a fresh KV cache, as {@code Shard.loadLayers} runs
+ * them, but computing only what the output at {@code t} needs ({@code Shard.forwardLastRow}: keys
+ * and values of every position, the rest of the layer for {@code t} alone). Each layer's weights
+ * are loaded on first use and kept; layer 0 also holds the token embedding, so it takes token ids.
  */
 public final class LayerReplayer implements AutoCloseable {
 
@@ -43,12 +43,10 @@ public final class LayerReplayer implements AutoCloseable {
         layers.computeIfAbsent(layer, l -> Shard.loadLayers(model, l, l + 1, ShardOptions.DEFAULT));
     HiddenStateFrame out;
     try (ShardSession session = shard.newSession("replay", LayerHook.NONE)) {
-      out = shard.forward(session, input);
+      out = shard.forwardLastRow(session, input);
     }
-    int rows = out.rows();
-    int hidden = model.config().hiddenSize();
-    replayedRows += rows;
-    return Arrays.copyOfRange(out.floats(), (rows - 1) * hidden, rows * hidden);
+    replayedRows += input.rows();
+    return out.floats();
   }
 
   /** Rows (positions x layers) re-executed so far: the verifier's work. */
