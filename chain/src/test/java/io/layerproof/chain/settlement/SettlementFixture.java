@@ -38,25 +38,26 @@ import org.web3j.utils.Numeric;
  * derives the same ones and no key ever travels), registered nodes, buyers with escrow, signed
  * jobs, fraud verdicts and time travel; plus the independent model of who should earn what.
  */
-final class SettlementFixture implements AutoCloseable {
+public final class SettlementFixture implements AutoCloseable {
 
-  static final BigInteger LPC = BigInteger.TEN.pow(18);
-  static final BigInteger ETH = BigInteger.TEN.pow(18);
-  static final int PROVIDER = 1;
-  static final int VERIFIER = 2;
-  static final int SEQUENCER = 4;
-  static final byte[] SETTLER_ROLE = Hash.sha3("SETTLER_ROLE".getBytes(StandardCharsets.UTF_8));
+  public static final BigInteger LPC = BigInteger.TEN.pow(18);
+  public static final BigInteger ETH = BigInteger.TEN.pow(18);
+  public static final int PROVIDER = 1;
+  public static final int VERIFIER = 2;
+  public static final int SEQUENCER = 4;
+  public static final byte[] SETTLER_ROLE =
+      Hash.sha3("SETTLER_ROLE".getBytes(StandardCharsets.UTF_8));
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  final EmbeddedChain chain;
-  final Web3j web3j;
-  final long chainId;
-  final String tag;
-  final DeployParams params;
-  final ContractAddresses addresses;
-  final LayerproofContracts admin;
-  final Credentials settler;
+  public final EmbeddedChain chain;
+  public final Web3j web3j;
+  public final long chainId;
+  public final String tag;
+  public final DeployParams params;
+  public final ContractAddresses addresses;
+  public final LayerproofContracts admin;
+  public final Credentials settler;
   private final boolean ownsChain;
 
   private SettlementFixture(
@@ -81,7 +82,7 @@ final class SettlementFixture implements AutoCloseable {
   }
 
   /** Small round numbers: 1e6 wei per work unit, 5% fee, quorum 2, slash 50%, 20% of it. */
-  static DeployParams params(String treasury) {
+  public static DeployParams params(String treasury) {
     return new DeployParams(
         LPC.multiply(BigInteger.valueOf(100)),
         86_400,
@@ -95,41 +96,42 @@ final class SettlementFixture implements AutoCloseable {
         treasury);
   }
 
-  static Credentials deployer(String tag) {
+  public static Credentials deployer(String tag) {
     return TestEvents.buyer(tag + "/deployer");
   }
 
-  static Credentials treasury(String tag) {
+  public static Credentials treasury(String tag) {
     return TestEvents.buyer(tag + "/treasury");
   }
 
   /** A genesis that funds the deployer of {@code tag}. */
-  static DevnetGenesis genesis(String tag) {
+  public static DevnetGenesis genesis(String tag) {
     return DevnetGenesis.defaults()
         .withAlloc(deployer(tag).getAddress(), ETH.multiply(BigInteger.valueOf(100_000)));
   }
 
   /** A fresh in-memory chain with a fresh deployment. */
-  static SettlementFixture inMemory(String tag) {
+  public static SettlementFixture inMemory(String tag) {
     return new SettlementFixture(EmbeddedChain.inMemory(genesis(tag)), tag, null, true);
   }
 
   /** A fresh deployment on {@code chain} (which must fund {@code tag}'s deployer). */
-  static SettlementFixture deploy(EmbeddedChain chain, String tag) {
+  public static SettlementFixture deploy(EmbeddedChain chain, String tag) {
     return new SettlementFixture(chain, tag, null, false);
   }
 
   /** The deployment at {@code addresses} on a reopened chain. */
-  static SettlementFixture attach(EmbeddedChain chain, String tag, ContractAddresses addresses) {
+  public static SettlementFixture attach(
+      EmbeddedChain chain, String tag, ContractAddresses addresses) {
     return new SettlementFixture(chain, tag, addresses, false);
   }
 
   /** The settler's contracts handle (SETTLER_ROLE on the distributor, gas money). */
-  LayerproofContracts settlerContracts() {
+  public LayerproofContracts settlerContracts() {
     return admin.as(settler);
   }
 
-  SettlementService service(SettlementStore store, Collection<String> localAccounts) {
+  public SettlementService service(SettlementStore store, Collection<String> localAccounts) {
     return new SettlementService(
         settlerContracts(), store, SettlementOptions.defaults(localAccounts));
   }
@@ -137,19 +139,19 @@ final class SettlementFixture implements AutoCloseable {
   // ------------------------------------------------------------------ accounts
 
   /** A named account holding gas money. */
-  Credentials account(String name) {
+  public Credentials account(String name) {
     Credentials c = named(name);
     admin.sendNative(c.getAddress(), ETH);
     return c;
   }
 
   /** The key of a named account (derived from the tag and the name; nothing is sent). */
-  Credentials named(String name) {
+  public Credentials named(String name) {
     return TestEvents.buyer(tag + "/" + name);
   }
 
   /** A named node registered with {@code roles} and {@code stake} bonded. */
-  Credentials node(String name, int roles, BigInteger stake) {
+  public Credentials node(String name, int roles, BigInteger stake) {
     Credentials c = account(name);
     send(admin.token().mint(c.getAddress(), stake));
     LayerproofContracts n = admin.as(c);
@@ -164,12 +166,12 @@ final class SettlementFixture implements AutoCloseable {
     return c;
   }
 
-  Credentials node(String name, int roles) {
+  public Credentials node(String name, int roles) {
     return node(name, roles, params.minStake());
   }
 
   /** A buyer with {@code deposit} in escrow. */
-  Credentials buyer(String name, BigInteger deposit) {
+  public Credentials buyer(String name, BigInteger deposit) {
     Credentials c = account(name);
     send(admin.token().mint(c.getAddress(), deposit));
     LayerproofContracts b = admin.as(c);
@@ -178,34 +180,34 @@ final class SettlementFixture implements AutoCloseable {
     return c;
   }
 
-  BigInteger balanceOf(String who) {
+  public BigInteger balanceOf(String who) {
     return send(admin.token().balanceOf(who));
   }
 
-  BigInteger escrowBalance(String buyer) {
+  public BigInteger escrowBalance(String buyer) {
     return send(admin.market().escrowOf(buyer)).component1();
   }
 
-  BigInteger locked(String buyer) {
+  public BigInteger locked(String buyer) {
     return send(admin.market().escrowOf(buyer)).component2();
   }
 
   // ------------------------------------------------------------------ jobs
 
-  record Job(
+  public record Job(
       byte[] id,
       Credentials buyer,
       BigInteger maxPrice,
       List<Credentials> providers,
       Credentials verifier) {
 
-    String hexId() {
+    public String hexId() {
       return Numeric.toHexString(id);
     }
   }
 
   /** Opens a job through {@code sequencer}: one shard of 8 layers per provider. */
-  Job openJob(
+  public Job openJob(
       Credentials sequencer,
       Credentials buyer,
       BigInteger maxPrice,
@@ -241,7 +243,7 @@ final class SettlementFixture implements AutoCloseable {
         verifier);
   }
 
-  void commit(Job job, int shard, long workUnits) {
+  public void commit(Job job, int shard, long workUnits) {
     send(
         admin
             .as(job.providers().get(shard))
@@ -254,7 +256,7 @@ final class SettlementFixture implements AutoCloseable {
   }
 
   /** resolveFraud with the verdict signatures of {@code verifiers} (ascending), sent by sender. */
-  TransactionReceipt proveFraud(
+  public TransactionReceipt proveFraud(
       Job job, int shard, byte[] evidence, List<Credentials> verifiers, Credentials sender) {
     List<byte[]> sigs = new ArrayList<>();
     for (Credentials v : ascending(verifiers)) {
@@ -269,14 +271,14 @@ final class SettlementFixture implements AutoCloseable {
             .resolveFraud(job.id(), BigInteger.valueOf(shard), evidence, sigs));
   }
 
-  static List<Credentials> ascending(List<Credentials> creds) {
+  public static List<Credentials> ascending(List<Credentials> creds) {
     List<Credentials> sorted = new ArrayList<>(creds);
     sorted.sort(Comparator.comparing(c -> Numeric.toBigInt(c.getAddress())));
     return sorted;
   }
 
   /** Moves the chain clock forward and mines a block. */
-  void increaseTime(long seconds) {
+  public void increaseTime(long seconds) {
     rpc("evm_increaseTime", List.of(seconds));
     rpc("evm_mine", List.of());
   }
@@ -294,7 +296,7 @@ final class SettlementFixture implements AutoCloseable {
     }
   }
 
-  BigInteger now() {
+  public BigInteger now() {
     try {
       return web3j
           .ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false)
@@ -306,11 +308,11 @@ final class SettlementFixture implements AutoCloseable {
     }
   }
 
-  static byte[] h(String s) {
+  public static byte[] h(String s) {
     return Hash.sha3(s.getBytes(StandardCharsets.UTF_8));
   }
 
-  static String lower(Credentials c) {
+  public static String lower(Credentials c) {
     return c.getAddress().toLowerCase(Locale.ROOT);
   }
 
@@ -328,14 +330,14 @@ final class SettlementFixture implements AutoCloseable {
    * Who should earn what, built from what the test did (work units, stakes, signers) and the
    * market's parameters, independently of the settlement service.
    */
-  static final class Expected {
-    final Map<String, BigInteger> earnings = new TreeMap<>();
-    BigInteger funded = BigInteger.ZERO;
-    BigInteger toTreasury = BigInteger.ZERO;
-    final Map<String, BigInteger> spentByBuyer = new TreeMap<>();
+  public static final class Expected {
+    public final Map<String, BigInteger> earnings = new TreeMap<>();
+    public BigInteger funded = BigInteger.ZERO;
+    public BigInteger toTreasury = BigInteger.ZERO;
+    public final Map<String, BigInteger> spentByBuyer = new TreeMap<>();
 
     /** A job finalized with these declared work units per shard (0: never committed). */
-    MarketConfig.FinalizeSplit finalized(MarketConfig config, Job job, long... units) {
+    public MarketConfig.FinalizeSplit finalized(MarketConfig config, Job job, long... units) {
       List<MarketConfig.ShardWork> shards = new ArrayList<>();
       for (int i = 0; i < job.providers().size(); i++) {
         shards.add(new MarketConfig.ShardWork(job.providers().get(i).getAddress(), units[i]));
@@ -352,7 +354,7 @@ final class SettlementFixture implements AutoCloseable {
     }
 
     /** A job proven fraudulent: the cheater had {@code bonded} stake, these verifiers signed. */
-    MarketConfig.FraudSplit fraud(
+    public MarketConfig.FraudSplit fraud(
         MarketConfig config, BigInteger bonded, List<Credentials> signers) {
       List<String> ascending = new ArrayList<>();
       for (Credentials c : SettlementFixture.ascending(signers)) {
@@ -367,7 +369,7 @@ final class SettlementFixture implements AutoCloseable {
       return split;
     }
 
-    BigInteger of(Credentials c) {
+    public BigInteger of(Credentials c) {
       return earnings.getOrDefault(lower(c), BigInteger.ZERO);
     }
   }
