@@ -28,12 +28,25 @@ class CliTest {
   void everyCommandHasHelp() {
     for (String[] args :
         new String[][] {
-          {"--help"}, {"devnet", "--help"}, {"bench", "--help"}, {"bench", "chain", "--help"}
+          {"--help"},
+          {"devnet", "--help"},
+          {"bench", "--help"},
+          {"bench", "chain", "--help"},
+          {"bench", "inference", "--help"},
+          {"bench", "verifier", "--help"}
         }) {
       Run r = run(args);
       assertEquals(0, r.code(), String.join(" ", args));
       assertTrue(r.out().contains("Usage:"), r.out());
     }
+  }
+
+  @Test
+  void benchVerifierRefusesBadSettingsWithAClearMessage() {
+    Run r = run("bench", "verifier", "--samples", "0,4");
+    assertTrue(r.code() != 0, r.out());
+    assertTrue(r.err().contains("--samples must be 1..64"), r.err());
+    assertTrue(!r.err().contains("\tat "), "no stack trace: " + r.err());
   }
 
   @Test
