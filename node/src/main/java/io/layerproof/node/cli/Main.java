@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       DevnetCommand.class,
       ModelCommand.class,
       BenchCommand.class,
+      AuditCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -33,7 +33,9 @@ class CliTest {
           {"bench", "--help"},
           {"bench", "chain", "--help"},
           {"bench", "inference", "--help"},
-          {"bench", "verifier", "--help"}
+          {"bench", "verifier", "--help"},
+          {"audit", "--help"},
+          {"audit", "job", "--help"}
         }) {
       Run r = run(args);
       assertEquals(0, r.code(), String.join(" ", args));
