@@ -91,6 +91,10 @@ class CrashTest {
     assertTrue(acknowledged.size() > 0, "the child never acknowledged anything");
   }
 
+  private static String childTmp(Path ledger) throws IOException {
+    return java.nio.file.Files.createDirectories(ledger.resolveSibling("child-tmp")).toString();
+  }
+
   private static List<String> runAndKill(Path ledger, long delayMillis, int round)
       throws IOException, InterruptedException {
     ProcessBuilder pb =
@@ -98,6 +102,9 @@ class CrashTest {
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xmx256m",
             "-XX:+UseSerialGC",
+            // RocksDB unpacks its 17 MB native library into java.io.tmpdir and a SIGKILLed JVM
+            // never deletes it: keep those copies in the test's folder, which is cleaned up.
+            "-Djava.io.tmpdir=" + childTmp(ledger),
             "-cp",
             System.getProperty("java.class.path"),
             CrashChild.class.getName(),

@@ -299,6 +299,9 @@ class SettlementCrashTest {
             "-Xmx256m",
             "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1",
+            // RocksDB unpacks its 17 MB native library into java.io.tmpdir and a SIGKILLed JVM
+            // never deletes it: keep those copies in the test's folder, which is cleaned up.
+            "-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("child-tmp")),
             "-cp",
             System.getProperty("java.class.path"),
             SettlementCrashChild.class.getName(),
