@@ -56,6 +56,11 @@ public final class AnvilNode implements AutoCloseable {
             Long.toString(CHAIN_ID),
             "--accounts",
             "0",
+            // Anvil otherwise writes old block states under ~/.foundry/anvil/tmp and a killed
+            // anvil never removes them: several GB per run filled the disk. Tests and benches
+            // need no history on disk.
+            "--max-persisted-states",
+            "0",
             "--silent"));
     cmd.addAll(List.of(extraArgs));
     Process p =
