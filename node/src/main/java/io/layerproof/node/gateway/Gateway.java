@@ -1,0 +1,656 @@
+package io.layerproof.node.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.layerproof.chain.event.EthAddress;
+import io.layerproof.inference.sampling.FinishReason;
+import io.layerproof.inference.sampling.SamplingParams;
+import io.layerproof.inference.sampling.TokenListener;
+import io.layerproof.wallet.auth.ChatHeaders;
+import io.layerproof.wallet.auth.GatewayVerifier;
+import io.layerproof.wallet.auth.RejectReason;
+import io.layerproof.wallet.auth.Verification;
+import io.layerproof.wallet.eip712.ChatRequest;
+import io.layerproof.wallet.eip712.RevokeSession;
+import io.layerproof.wallet.eip712.SessionGrant;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The OpenAI-compatible gateway (Vert.x 5, vertx-web):
+ *
+ * <ul>
+ *   <li>{@code GET /v1/models}: the one model served (no authentication).
+ *   <li>{@code POST /v1/chat/completions}: OpenAI chat completions, JSON or {@code "stream": true}
+ *       as server-sent events ending {@code data: [DONE]}. Authorised either by the five {@code
+ *       X-Layerproof-*} headers (docs/api.md) or by {@code Authorization: Bearer <apiKey>} of a
+ *       session.
+ *   <li>{@code POST /v1/sessions}: a signed SessionGrant; answers {@code {"apiKey", ...}}.
+ *   <li>{@code POST /v1/sessions/revoke}: a signed RevokeSession by the granting wallet.
+ * </ul>
+ *
+ * <p>All checks run before any work. Errors use OpenAI's shape {@code
+ * {"error":{"message","type","param","code"}}}: 400 malformed JSON, missing or out-of-range fields,
+ * {@code max_tokens} over the limit; 401 no credentials, bad or high-s signature, wrong signer,
+ * wrong domain, expired message, unknown/expired/revoked API key; 402 ({@code insufficient_quota})
+ * when the escrow does not cover {@code maxPrice} (signed) or the quote (session), when {@code
+ * maxPrice} is below the quote, or when a session's cap is exhausted; 403 revoking another wallet's
+ * session; 404 unknown model, unknown session, unknown path; 409 replayed nonce or reused session
+ * id; 413 body over {@link GatewayConfig#maxBodyBytes()}; 429 over the per-address rate limit; 500
+ * anything unexpected (logged, never a stack trace to the client).
+ *
+ * <p>Pricing: each request is quoted {@link GatewayConfig#quote} of its max tokens. A signed
+ * request must offer {@code maxPrice >= quote} and its escrow must cover {@code maxPrice}; a
+ * session request is charged the quote against the session's cap once every other check has passed
+ * (the charge stands even if generation then fails).
+ */
+public final class Gateway implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Vertx vertx;
+  private final boolean ownsVertx;
+  private final GatewayConfig config;
+  private final GatewayVerifier verifier;
+  private final EscrowCheck escrow;
+  private final NonceStore nonces;
+  private final CompletionBackend backend;
+  private final Clock clock;
+  private final SessionStore sessions;
+  private final RateLimiter limiter;
+  private HttpServer server;
+
+  public Gateway(
+      Vertx vertx,
+      GatewayConfig config,
+      GatewayVerifier verifier,
+      EscrowCheck escrow,
+      NonceStore nonces,
+      CompletionBackend backend,
+      Clock clock) {
+    this.ownsVertx = vertx == null;
+    this.vertx = vertx == null ? Vertx.vertx() : vertx;
+    this.config = Objects.requireNonNull(config, "config");
+    this.verifier = Objects.requireNonNull(verifier, "verifier");
+    this.escrow = Objects.requireNonNull(escrow, "escrow");
+    this.nonces = Objects.requireNonNull(nonces, "nonces");
+    this.backend = Objects.requireNonNull(backend, "backend");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.sessions = new SessionStore(clock);
+    this.limiter = new RateLimiter(clock, config.rateLimit(), config.rateWindowSeconds());
+  }
+
+  /** The routes, for mounting elsewhere or testing. */
+  public Router router() {
+    Router router = Router.router(vertx);
+    router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
+    router.get("/v1/models").handler(this::models);
+    router.post("/v1/chat/completions").handler(this::chat);
+    router.post("/v1/sessions").handler(this::openSession);
+    router.post("/v1/sessions/revoke").handler(this::revokeSession);
+    router.route().failureHandler(this::failure);
+    router.errorHandler(
+        404,
+        ctx ->
+            sendError(
+                ctx.response(),
+                GatewayException.notFound(
+                    "not_found", "No such endpoint: " + ctx.request().path())));
+    router.errorHandler(
+        405,
+        ctx ->
+            sendError(
+                ctx.response(),
+                new GatewayException(
+                    405, "invalid_request_error", "method_not_allowed", "Method not allowed.")));
+    return router;
+  }
+
+  /** Starts listening and returns the bound port ({@code port} 0 picks a free one). */
+  public synchronized int start(String host, int port) {
+    try {
+      server =
+          vertx
+              .createHttpServer()
+              .requestHandler(router())
+              .listen(port, host)
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
+      return server.actualPort();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting the gateway", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot start the gateway on " + host + ":" + port, e);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    try {
+      if (server != null) {
+        server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        server = null;
+      }
+      if (ownsVertx) {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.log(System.Logger.Level.WARNING, "gateway did not close cleanly", e);
+    }
+  }
+
+  // ---- handlers ----
+
+  private void models(RoutingContext ctx) {
+    JsonObject model =
+        new JsonObject()
+            .put("id", config.modelId())
+            .put("object", "model")
+            .put("created", 0)
+            .put("owned_by", "layerproof");
+    sendJson(
+        ctx.response(),
+        200,
+        new JsonObject().put("object", "list").put("data", new JsonArray().add(model)));
+  }
+
+  /** What a chat request becomes once authorised: ready to run. */
+  private record Job(
+      List<ChatMessage> messages, SamplingParams params, boolean stream, String model) {}
+
+  private void chat(RoutingContext ctx) {
+    byte[] body = bodyBytes(ctx);
+    String authorization = ctx.request().getHeader("Authorization");
+    java.util.function.Function<String, String> header = ctx.request()::getHeader;
+    Context context = vertx.getOrCreateContext();
+    HttpServerResponse response = ctx.response();
+    vertx
+        .executeBlocking(() -> authorise(authorization, header, body), false)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                ctx.fail(ar.cause());
+                return;
+              }
+              Job job = ar.result();
+              if (job.stream()) {
+                response.setStatusCode(200);
+                response.setChunked(true);
+                response.putHeader("Content-Type", "text/event-stream");
+                response.putHeader("Cache-Control", "no-cache");
+              }
+              vertx
+                  .executeBlocking(() -> run(job, response, context), false)
+                  .onComplete(
+                      done -> {
+                        if (done.failed()) {
+                          LOG.log(System.Logger.Level.ERROR, "completion failed", done.cause());
+                          if (job.stream()) {
+                            JsonObject err = errorJson(serverError());
+                            response.end("data: " + err.encode() + "\n\n");
+                          } else {
+                            sendError(response, serverError());
+                          }
+                        }
+                      });
+            });
+  }
+
+  private Job authorise(
+      String authorization, java.util.function.Function<String, String> header, byte[] body) {
+    if (authorization != null && !authorization.isBlank()) {
+      return authoriseSession(authorization, body);
+    }
+    boolean signed = false;
+    for (String h : ChatHeaders.ALL) {
+      signed |= header.apply(h) != null;
+    }
+    if (!signed) {
+      throw GatewayException.unauthorized(
+          "missing_credentials",
+          "Sign the request with the X-Layerproof-* headers or send Authorization: Bearer <apiKey>.");
+    }
+    Verification<ChatRequest> v = verifier.verifyChatHttp(header, body);
+    if (v instanceof Verification.Invalid<ChatRequest> bad) {
+      throw rejected(bad);
+    }
+    Verification.Valid<ChatRequest> ok = (Verification.Valid<ChatRequest>) v;
+    ChatRequest request = ok.message();
+    EthAddress buyer = ok.signer();
+    JsonNode root = parse(body);
+    Job job = jobOf(root, request.maxTokens());
+    checkModel(job.model());
+    rateLimit(buyer);
+    BigInteger quote = config.quote(request.maxTokens());
+    if (request.maxPrice().compareTo(quote) < 0) {
+      throw GatewayException.paymentRequired(
+          "max_price_below_quote",
+          "maxPrice " + request.maxPrice() + " is below this gateway's quote " + quote + ".");
+    }
+    BigInteger free = escrow.freeBalance(buyer);
+    if (free.compareTo(request.maxPrice()) < 0) {
+      throw GatewayException.paymentRequired(
+          "insufficient_escrow",
+          "The escrow's free balance "
+              + free
+              + " does not cover maxPrice "
+              + request.maxPrice()
+              + ".");
+    }
+    if (!nonces.tryUse(buyer, request.nonce(), request.expiry())) {
+      throw GatewayException.conflict(
+          "nonce_replayed", "Nonce " + request.nonce() + " was already used by " + buyer + ".");
+    }
+    return job;
+  }
+
+  private Job authoriseSession(String authorization, byte[] body) {
+    String prefix = "Bearer ";
+    if (!authorization.regionMatches(true, 0, prefix, 0, prefix.length())) {
+      throw GatewayException.unauthorized(
+          "invalid_api_key", "Authorization must be 'Bearer <apiKey>'.");
+    }
+    String key = authorization.substring(prefix.length()).trim();
+    SessionStore.Session session = sessions.lookup(key);
+    JsonNode root = parse(body);
+    long maxTokens = maxTokensOf(root);
+    Job job = jobOf(root, maxTokens);
+    checkModel(job.model());
+    rateLimit(session.owner);
+    BigInteger quote = config.quote(maxTokens);
+    BigInteger free = escrow.freeBalance(session.owner);
+    if (free.compareTo(quote) < 0) {
+      throw GatewayException.paymentRequired(
+          "insufficient_escrow",
+          "The escrow's free balance " + free + " does not cover the quote " + quote + ".");
+    }
+    sessions.charge(session, quote);
+    return job;
+  }
+
+  private CompletionBackend.Result run(Job job, HttpServerResponse response, Context context) {
+    String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
+    long created = clock.instant().getEpochSecond();
+    if (!job.stream()) {
+      CompletionBackend.Result r =
+          backend.complete(job.messages(), job.params(), TokenListener.NONE);
+      JsonObject choice =
+          new JsonObject()
+              .put("index", 0)
+              .put(
+                  "message",
+                  new JsonObject()
+                      .put("role", "assistant")
+                      .put("content", r.text())
+                      .putNull("refusal"))
+              .putNull("logprobs")
+              .put("finish_reason", finishReason(r.finishReason()));
+      JsonObject out =
+          new JsonObject()
+              .put("id", id)
+              .put("object", "chat.completion")
+              .put("created", created)
+              .put("model", job.model())
+              .put("choices", new JsonArray().add(choice))
+              .put(
+                  "usage",
+                  new JsonObject()
+                      .put("prompt_tokens", r.promptTokens())
+                      .put("completion_tokens", r.completionTokens())
+                      .put("total_tokens", r.promptTokens() + r.completionTokens()));
+      context.runOnContext(v -> sendJson(response, 200, out));
+      return r;
+    }
+    java.util.function.BiFunction<JsonObject, String, JsonObject> chunk =
+        (delta, finish) -> {
+          JsonObject choice = new JsonObject().put("index", 0).put("delta", delta);
+          if (finish == null) {
+            choice.putNull("finish_reason");
+          } else {
+            choice.put("finish_reason", finish);
+          }
+          return new JsonObject()
+              .put("id", id)
+              .put("object", "chat.completion.chunk")
+              .put("created", created)
+              .put("model", job.model())
+              .put("choices", new JsonArray().add(choice));
+        };
+    sendEvent(
+        response,
+        context,
+        chunk.apply(new JsonObject().put("role", "assistant").put("content", ""), null));
+    CompletionBackend.Result r =
+        backend.complete(
+            job.messages(),
+            job.params(),
+            new TokenListener() {
+              @Override
+              public void onToken(int index, int tokenId, String textDelta) {
+                if (!textDelta.isEmpty()) {
+                  sendEvent(
+                      response,
+                      context,
+                      chunk.apply(new JsonObject().put("content", textDelta), null));
+                }
+              }
+
+              @Override
+              public void onFinish(FinishReason reason, String textDelta) {
+                if (!textDelta.isEmpty()) {
+                  sendEvent(
+                      response,
+                      context,
+                      chunk.apply(new JsonObject().put("content", textDelta), null));
+                }
+              }
+            });
+    sendEvent(response, context, chunk.apply(new JsonObject(), finishReason(r.finishReason())));
+    context.runOnContext(v -> response.end("data: [DONE]\n\n"));
+    return r;
+  }
+
+  private void openSession(RoutingContext ctx) {
+    byte[] body = bodyBytes(ctx);
+    vertx
+        .executeBlocking(
+            () -> {
+              Verification<SessionGrant> v = verifier.verifyGrantJson(body);
+              if (v instanceof Verification.Invalid<SessionGrant> bad) {
+                throw rejected(bad);
+              }
+              Verification.Valid<SessionGrant> ok = (Verification.Valid<SessionGrant>) v;
+              SessionGrant g = ok.message();
+              rateLimit(ok.signer());
+              if (!nonces.tryUse(ok.signer(), g.nonce(), g.expiry())) {
+                throw GatewayException.conflict(
+                    "nonce_replayed", "Nonce " + g.nonce() + " was already used.");
+              }
+              String key = sessions.open(g.sessionId(), ok.signer(), g.spendingCap(), g.expiry());
+              if (key == null) {
+                throw GatewayException.conflict(
+                    "session_exists", "Session " + g.sessionId() + " is already open.");
+              }
+              return new JsonObject()
+                  .put("object", "session")
+                  .put("apiKey", key)
+                  .put("sessionId", g.sessionId().toString())
+                  .put("address", ok.signer().toString())
+                  .put("spendingCap", g.spendingCap().toString())
+                  .put("expiry", g.expiry());
+            },
+            false)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                ctx.fail(ar.cause());
+              } else {
+                sendJson(ctx.response(), 200, ar.result());
+              }
+            });
+  }
+
+  private void revokeSession(RoutingContext ctx) {
+    byte[] body = bodyBytes(ctx);
+    vertx
+        .executeBlocking(
+            () -> {
+              Verification<RevokeSession> v = verifier.verifyRevocationJson(body);
+              if (v instanceof Verification.Invalid<RevokeSession> bad) {
+                throw rejected(bad);
+              }
+              Verification.Valid<RevokeSession> ok = (Verification.Valid<RevokeSession>) v;
+              RevokeSession r = ok.message();
+              SessionStore.Session s = sessions.revocable(r.sessionId(), ok.signer());
+              if (!nonces.tryUse(ok.signer(), r.nonce(), s.expiry)) {
+                throw GatewayException.conflict(
+                    "nonce_replayed", "Nonce " + r.nonce() + " was already used.");
+              }
+              sessions.revoke(s);
+              return new JsonObject()
+                  .put("object", "session.revoked")
+                  .put("sessionId", r.sessionId().toString())
+                  .put("revoked", true);
+            },
+            false)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                ctx.fail(ar.cause());
+              } else {
+                sendJson(ctx.response(), 200, ar.result());
+              }
+            });
+  }
+
+  private void failure(RoutingContext ctx) {
+    HttpServerResponse response = ctx.response();
+    if (response.headWritten()) {
+      LOG.log(System.Logger.Level.ERROR, "failure after the response began", ctx.failure());
+      response.reset();
+      return;
+    }
+    Throwable t = ctx.failure();
+    if (t instanceof GatewayException g) {
+      sendError(response, g);
+      return;
+    }
+    int status = ctx.statusCode();
+    if (status == 413) {
+      sendError(
+          response,
+          new GatewayException(
+              413,
+              "invalid_request_error",
+              "request_too_large",
+              "The request body exceeds " + config.maxBodyBytes() + " bytes."));
+      return;
+    }
+    if (status >= 400 && status < 500 && t == null) {
+      sendError(
+          response,
+          new GatewayException(status, "invalid_request_error", null, "Request refused."));
+      return;
+    }
+    LOG.log(System.Logger.Level.ERROR, "unexpected gateway failure", t);
+    sendError(response, serverError());
+  }
+
+  // ---- request parsing ----
+
+  private static JsonNode parse(byte[] body) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(body);
+    } catch (Exception e) {
+      throw GatewayException.badRequest("invalid_json", "The request body is not valid JSON.");
+    }
+    if (root == null || !root.isObject()) {
+      throw GatewayException.badRequest("invalid_json", "The request body must be a JSON object.");
+    }
+    return root;
+  }
+
+  private long maxTokensOf(JsonNode root) {
+    JsonNode a = root.get("max_tokens");
+    JsonNode b = root.get("max_completion_tokens");
+    boolean hasA = a != null && !a.isNull();
+    boolean hasB = b != null && !b.isNull();
+    if (hasA && hasB && !a.equals(b)) {
+      throw GatewayException.badRequest(
+          "invalid_value", "max_tokens and max_completion_tokens differ.");
+    }
+    JsonNode n = hasA ? a : hasB ? b : null;
+    if (n == null) {
+      return config.defaultMaxTokens();
+    }
+    if (!n.canConvertToLong() || !n.isIntegralNumber() || n.asLong() < 1) {
+      throw GatewayException.badRequest("invalid_value", "max_tokens must be a positive integer.");
+    }
+    return n.asLong();
+  }
+
+  private Job jobOf(JsonNode root, long maxTokens) {
+    JsonNode model = root.get("model");
+    if (model == null || !model.isTextual()) {
+      throw GatewayException.badRequest("missing_field", "'model' is required.");
+    }
+    if (maxTokens > config.maxTokensLimit()) {
+      throw GatewayException.badRequest(
+          "invalid_value", "max_tokens exceeds this gateway's limit " + config.maxTokensLimit());
+    }
+    JsonNode messages = root.get("messages");
+    if (messages == null || !messages.isArray() || messages.isEmpty()) {
+      throw GatewayException.badRequest("missing_field", "'messages' must be a non-empty array.");
+    }
+    List<ChatMessage> list = new ArrayList<>();
+    for (JsonNode m : messages) {
+      JsonNode role = m.get("role");
+      if (!m.isObject() || role == null || !role.isTextual()) {
+        throw GatewayException.badRequest("invalid_value", "Each message needs a string 'role'.");
+      }
+      list.add(new ChatMessage(role.textValue(), contentOf(m.get("content"))));
+    }
+    double temperature = number(root, "temperature", 1.0, 0, 2);
+    double topP = number(root, "top_p", 1.0, Double.MIN_VALUE, 1);
+    long seed =
+        root.hasNonNull("seed") && root.get("seed").canConvertToLong()
+            ? root.get("seed").asLong()
+            : ThreadLocalRandom.current().nextLong();
+    List<String> stop = new ArrayList<>();
+    JsonNode s = root.get("stop");
+    if (s != null && s.isTextual() && !s.textValue().isEmpty()) {
+      stop.add(s.textValue());
+    } else if (s != null && s.isArray()) {
+      for (JsonNode x : s) {
+        if (x.isTextual() && !x.textValue().isEmpty()) {
+          stop.add(x.textValue());
+        }
+      }
+    }
+    JsonNode stream = root.get("stream");
+    SamplingParams params =
+        new SamplingParams(temperature, 0, topP, seed, (int) maxTokens, stop, true);
+    return new Job(list, params, stream != null && stream.asBoolean(false), model.textValue());
+  }
+
+  private static String contentOf(JsonNode content) {
+    if (content == null || content.isNull()) {
+      return "";
+    }
+    if (content.isTextual()) {
+      return content.textValue();
+    }
+    if (content.isArray()) {
+      StringBuilder b = new StringBuilder();
+      for (JsonNode part : content) {
+        if (part.hasNonNull("text") && part.get("text").isTextual()) {
+          b.append(part.get("text").textValue());
+        }
+      }
+      return b.toString();
+    }
+    throw GatewayException.badRequest("invalid_value", "Message content must be text.");
+  }
+
+  private static double number(JsonNode root, String name, double dflt, double min, double max) {
+    JsonNode n = root.get(name);
+    if (n == null || n.isNull()) {
+      return dflt;
+    }
+    if (!n.isNumber() || n.asDouble() < min || n.asDouble() > max) {
+      throw GatewayException.badRequest(
+          "invalid_value", "'" + name + "' must be a number in [" + min + ", " + max + "].");
+    }
+    return n.asDouble();
+  }
+
+  private void checkModel(String model) {
+    if (!config.modelId().equals(model)) {
+      throw GatewayException.notFound(
+          "model_not_found", "The model '" + model + "' does not exist.");
+    }
+  }
+
+  private void rateLimit(EthAddress address) {
+    if (!limiter.allow(address)) {
+      throw new GatewayException(
+          429, "requests", "rate_limit_exceeded", "Rate limit reached for " + address + ".");
+    }
+  }
+
+  private static GatewayException rejected(Verification.Invalid<?> bad) {
+    RejectReason r = bad.reason();
+    String code = r.name().toLowerCase(java.util.Locale.ROOT);
+    return switch (r) {
+      case MALFORMED_REQUEST, FIELD_OUT_OF_RANGE -> GatewayException.badRequest(code, bad.detail());
+      case MALFORMED_SIGNATURE, HIGH_S, BAD_V, WRONG_DOMAIN, WRONG_SIGNER, EXPIRED ->
+          GatewayException.unauthorized(code, bad.detail());
+    };
+  }
+
+  // ---- responses ----
+
+  private static byte[] bodyBytes(RoutingContext ctx) {
+    return ctx.body() == null || ctx.body().buffer() == null
+        ? new byte[0]
+        : ctx.body().buffer().getBytes();
+  }
+
+  private static String finishReason(FinishReason r) {
+    return r == FinishReason.MAX_TOKENS ? "length" : "stop";
+  }
+
+  private static GatewayException serverError() {
+    return new GatewayException(500, "server_error", "internal_error", "Internal server error.");
+  }
+
+  static JsonObject errorJson(GatewayException e) {
+    JsonObject err =
+        new JsonObject().put("message", e.getMessage()).put("type", e.type()).putNull("param");
+    if (e.code() == null) {
+      err.putNull("code");
+    } else {
+      err.put("code", e.code());
+    }
+    return new JsonObject().put("error", err);
+  }
+
+  private static void sendError(HttpServerResponse response, GatewayException e) {
+    sendJson(response, e.status(), errorJson(e));
+  }
+
+  private static void sendJson(HttpServerResponse response, int status, JsonObject json) {
+    if (response.ended()) {
+      return;
+    }
+    response.setStatusCode(status).putHeader("Content-Type", "application/json").end(json.encode());
+  }
+
+  private static void sendEvent(HttpServerResponse response, Context context, JsonObject json) {
+    String event = "data: " + json.encode() + "\n\n";
+    context.runOnContext(v -> response.write(event));
+  }
+}
