@@ -1,6 +1,7 @@
 package io.layerproof.node.cli;
 
 import io.layerproof.node.bench.ChainBenchReport;
+import io.layerproof.node.bench.GatewayBench;
 import io.layerproof.node.bench.InferenceBenchOptions;
 import io.layerproof.node.bench.InferenceBenchReport;
 import io.layerproof.node.bench.VerifierBench;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Spec;
     description = "Measures the node and prints figures and ratios taken side by side in one run.",
     subcommands = {
       BenchCommand.Chain.class,
+      BenchCommand.Gateway.class,
       BenchCommand.Inference.class,
       BenchCommand.Verifier.class
     })
@@ -186,6 +188,62 @@ public final class BenchCommand implements Runnable {
       Path dir = model != null ? model : InferenceBenchOptions.defaultModelDir();
       VerifierBench.run(
           new VerifierBench.Options(dir, promptTokens, newTokens, rounds, trials, samples),
+          spec.commandLine().getOut());
+      return 0;
+    }
+  }
+
+  /** {@code layerproof bench gateway}: authentication cost and streaming through the gateway. */
+  @Command(
+      name = "gateway",
+      mixinStandardHelpOptions = true,
+      versionProvider = VersionProvider.class,
+      description = {
+        "Signature verification and session-key lookup per request (microseconds), and"
+            + " first-token latency and tokens/s of a streamed completion through the gateway"
+            + " over HTTP (SSE) against the same backend called in-process, in one run.",
+        "Generates the devnet's default model first when --model names an empty folder."
+      })
+  static final class Gateway implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(
+        names = "--model",
+        description = "Model folder (default: the devnet's default model under .layerproof/).")
+    Path model;
+
+    @Option(
+        names = "--iterations",
+        defaultValue = "2000",
+        description = "Iterations per authentication figure (default: ${DEFAULT-VALUE}).")
+    int iterations;
+
+    @Option(
+        names = "--rounds",
+        defaultValue = "5",
+        description = "Streamed rounds; medians are reported (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(
+        names = "--max-tokens",
+        defaultValue = "64",
+        description = "max_tokens of the streamed completion (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Override
+    public Integer call() throws Exception {
+      if (iterations < 1
+          || iterations > 1_000_000
+          || rounds < 1
+          || rounds > 100
+          || maxTokens < 1
+          || maxTokens > 4096) {
+        throw new IllegalArgumentException(
+            "--iterations must be 1..1000000, --rounds 1..100 and --max-tokens 1..4096");
+      }
+      Path dir = model != null ? model : InferenceBenchOptions.defaultModelDir();
+      GatewayBench.run(
+          new GatewayBench.Options(dir, iterations, rounds, maxTokens),
           spec.commandLine().getOut());
       return 0;
     }

@@ -32,6 +32,7 @@ class CliTest {
           {"devnet", "--help"},
           {"bench", "--help"},
           {"bench", "chain", "--help"},
+          {"bench", "gateway", "--help"},
           {"bench", "inference", "--help"},
           {"bench", "verifier", "--help"},
           {"audit", "--help"},
