@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       ModelCommand.class,
       BenchCommand.class,
       AuditCommand.class,
+      WalletCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -36,7 +36,15 @@ class CliTest {
           {"bench", "inference", "--help"},
           {"bench", "verifier", "--help"},
           {"audit", "--help"},
-          {"audit", "job", "--help"}
+          {"audit", "job", "--help"},
+          {"wallet", "--help"},
+          {"wallet", "new", "--help"},
+          {"wallet", "import", "--help"},
+          {"wallet", "address", "--help"},
+          {"wallet", "balance", "--help"},
+          {"wallet", "deposit", "--help"},
+          {"wallet", "withdraw", "--help"},
+          {"wallet", "chat", "--help"}
         }) {
       Run r = run(args);
       assertEquals(0, r.code(), String.join(" ", args));
