@@ -7,12 +7,12 @@ import io.layerproof.node.audit.AuditReport;
 import io.layerproof.node.audit.AuditReports;
 import io.layerproof.node.audit.DeploymentFile;
 import io.layerproof.node.audit.JobAuditor;
-import io.layerproof.node.devnet.DevnetOptions;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -68,28 +68,7 @@ public final class AuditCommand implements Runnable {
         description = "The node's event ledger folder (RocksDB).")
     Path ledger;
 
-    @Option(
-        names = "--rpc",
-        paramLabel = "URL",
-        defaultValue =
-            "http://" + DevnetOptions.DEFAULT_HOST + ":" + DevnetOptions.DEFAULT_RPC_PORT,
-        description = "Ethereum JSON-RPC endpoint of the chain (default: ${DEFAULT-VALUE}).")
-    String rpc;
-
-    @Option(
-        names = "--data-dir",
-        paramLabel = "DIR",
-        defaultValue = ".layerproof/devnet",
-        description =
-            "A devnet data folder: its deployment.json names the chain id and contracts"
-                + " (default: ${DEFAULT-VALUE}).")
-    Path dataDir;
-
-    @Option(
-        names = "--deployment",
-        paramLabel = "FILE",
-        description = "A deployment.json to use instead of the one in --data-dir.")
-    Path deployment;
+    @Mixin ChainOptions chain;
 
     @Option(
         names = "--from-block",
@@ -111,14 +90,13 @@ public final class AuditCommand implements Runnable {
       if (!Files.isRegularFile(ledger.resolve("CURRENT"))) {
         throw new IllegalArgumentException("no ledger at " + ledger);
       }
-      DeploymentFile d =
-          DeploymentFile.read(deployment != null ? deployment : dataDir.resolve("deployment.json"));
-      try (ChainConnection chain = ChainConnection.rpc(rpc, d.chainId());
+      DeploymentFile d = chain.deploymentFile();
+      try (ChainConnection rpc = ChainConnection.rpc(chain.rpc, d.chainId());
           EventLog log = EventLog.open(ledger)) {
         AuditReport report =
             new JobAuditor(
                     log,
-                    JobAuditor.readOnly(chain.web3j(), chain.chainId(), d.contracts()),
+                    JobAuditor.readOnly(rpc.web3j(), rpc.chainId(), d.contracts()),
                     fromBlock,
                     JobAuditor.DEFAULT_LOG_BLOCK_CHUNK)
                 .audit(id);

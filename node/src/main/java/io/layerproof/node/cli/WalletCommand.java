@@ -3,11 +3,9 @@ package io.layerproof.node.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.layerproof.chain.contracts.ChainConnection;
 import io.layerproof.chain.contracts.LayerproofContracts;
 import io.layerproof.chain.event.LedgerDomain;
 import io.layerproof.node.audit.DeploymentFile;
-import io.layerproof.node.devnet.DevnetOptions;
 import io.layerproof.wallet.client.LayerproofClient;
 import io.layerproof.wallet.keystore.Keystore;
 import io.layerproof.wallet.keystore.KeystoreException;
@@ -182,48 +180,6 @@ public final class WalletCommand implements Runnable {
       if (Files.exists(keystore)) {
         throw new IllegalArgumentException(
             "a file already exists at " + keystore + "; refusing to overwrite it");
-      }
-    }
-  }
-
-  /** Options for the chain: RPC and deployment. */
-  static final class ChainOptions {
-    @Option(
-        names = "--rpc",
-        paramLabel = "URL",
-        defaultValue =
-            "http://" + DevnetOptions.DEFAULT_HOST + ":" + DevnetOptions.DEFAULT_RPC_PORT,
-        description = "Ethereum JSON-RPC endpoint of the chain (default: ${DEFAULT-VALUE}).")
-    String rpc;
-
-    @Option(
-        names = "--data-dir",
-        paramLabel = "DIR",
-        defaultValue = ".layerproof/devnet",
-        description =
-            "A devnet data folder: its deployment.json names the chain id and contracts"
-                + " (default: ${DEFAULT-VALUE}).")
-    Path dataDir;
-
-    @Option(
-        names = "--deployment",
-        paramLabel = "FILE",
-        description = "A deployment.json to use instead of the one in --data-dir.")
-    Path deployment;
-
-    DeploymentFile deploymentFile() {
-      return DeploymentFile.read(
-          deployment != null ? deployment : dataDir.resolve("deployment.json"));
-    }
-
-    /** Runs {@code body} with contracts that send as {@code keystore}'s account. */
-    <T> T withContracts(Keystore keystore, Function<LayerproofContracts, T> body) {
-      DeploymentFile d = deploymentFile();
-      try (ChainConnection chain = ChainConnection.rpc(rpc, d.chainId())) {
-        return body.apply(LayerproofContracts.load(chain, keystore.credentials(), d.contracts()));
-      } catch (UncheckedIOException e) {
-        throw new IllegalStateException(
-            "cannot reach the chain at " + rpc + ": " + rootMessage(e), e);
       }
     }
   }

@@ -2,11 +2,8 @@ package io.layerproof.node.sequencing;
 
 import io.layerproof.chain.event.Bytes32;
 import io.layerproof.chain.event.NodeId;
-import io.layerproof.chain.ledger.EntryHashes;
-import io.layerproof.chain.merkle.MerkleTree;
 import io.layerproof.node.bus.Scheduler;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -62,13 +59,9 @@ public final class ContractAnchoring implements Anchoring {
     return f;
   }
 
-  /** The ledger's batch root: the standard Merkle tree over (index, entryHash) leaves. */
+  /** The ledger's batch root, as the real adapter computes it. */
   static Bytes32 rootOf(List<LogEntry> entries) {
-    List<byte[]> leaves = new ArrayList<>(entries.size());
-    for (LogEntry e : entries) {
-      leaves.add(EntryHashes.leaf(e.index(), e.chainHash()).toByteArray());
-    }
-    return Bytes32.of(MerkleTree.of(leaves).root());
+    return io.layerproof.node.ledger.LedgerAnchoring.rootOf(entries);
   }
 
   @Override
