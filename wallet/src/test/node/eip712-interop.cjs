@@ -4,7 +4,9 @@
 // line on stdout. CONTRACTS_DIR names the folder whose node_modules holds ethers.
 //
 // mode "typed":    for each case, ethers' digest of the typed data, the signer it recovers from
-//                  Java's signature, and its own signature with the given test key.
+//                  Java's signature, and its own signature with the given test key. A JobRequest
+//                  case gives the model id as text (modelId); ethers hashes it into the bytes32
+//                  model member itself (keccak256 of its UTF-8 bytes).
 // mode "messages": for each messages JSON text, keccak256 of JSON.stringify with sorted keys.
 // mode "keystore": decrypts a Java-written keystore; writes one of its own for Java to read.
 "use strict";
@@ -12,14 +14,15 @@ const path = require("path");
 const fs = require("fs");
 const ethers = require(path.join(process.env.CONTRACTS_DIR, "node_modules", "ethers"));
 
+// One domain for every struct, JobMarket's: name "Layerproof JobMarket", version "1".
 const TYPES = {
-  ChatRequest: [
-    { name: "model", type: "string" },
+  JobRequest: [
+    { name: "model", type: "bytes32" },
     { name: "messagesHash", type: "bytes32" },
-    { name: "maxTokens", type: "uint32" },
+    { name: "maxTokens", type: "uint256" },
     { name: "maxPrice", type: "uint256" },
     { name: "nonce", type: "uint256" },
-    { name: "expiry", type: "uint64" },
+    { name: "expiry", type: "uint256" },
   ],
   SessionGrant: [
     { name: "sessionId", type: "bytes32" },
@@ -55,17 +58,24 @@ async function main() {
     const out = [];
     for (const c of input.cases) {
       const domain = {
-        name: "Layerproof Gateway",
+        name: "Layerproof JobMarket",
         version: "1",
         chainId: c.chainId,
         verifyingContract: c.verifyingContract,
       };
       const types = { [c.primaryType]: TYPES[c.primaryType] };
+      const message = { ...c.message };
+      let modelHash = null;
+      if (c.modelId !== undefined) {
+        modelHash = ethers.keccak256(ethers.toUtf8Bytes(c.modelId));
+        message.model = modelHash;
+      }
       out.push({
-        digest: ethers.TypedDataEncoder.hash(domain, types, c.message),
+        modelHash,
+        digest: ethers.TypedDataEncoder.hash(domain, types, message),
         domainSeparator: ethers.TypedDataEncoder.hashDomain(domain),
-        recovered: ethers.verifyTypedData(domain, types, c.message, c.javaSignature),
-        signature: await wallet.signTypedData(domain, types, c.message),
+        recovered: ethers.verifyTypedData(domain, types, message, c.javaSignature),
+        signature: await wallet.signTypedData(domain, types, message),
       });
     }
     console.log(JSON.stringify({ address: wallet.address, results: out }));

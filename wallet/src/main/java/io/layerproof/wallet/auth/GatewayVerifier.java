@@ -14,16 +14,21 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Checks signed gateway messages for one deployment (chain id and JobMarket address, the EIP-712
- * domain) against a clock. Checks run cheapest first and stop at the first failure: member bounds,
- * signature format (65 bytes, v 27/28, low s), the stated domain where the wire form carries one,
- * expiry ({@code now < expiry}, in whole Unix seconds of {@code clock}), then recovery of the
- * signer from the digest under this gateway's domain, which must equal the claimed address. A
- * signature made for another chain or contract, by another key, or over any other member values
- * recovers to another address and is refused as {@link RejectReason#WRONG_SIGNER}.
+ * Checks signed gateway messages for one deployment (chain id and JobMarket address: JobMarket's
+ * EIP-712 domain, the one every wallet signature uses) against a clock. Checks run cheapest first
+ * and stop at the first failure: member bounds, signature format (65 bytes, v 27/28, low s), the
+ * stated domain where the wire form carries one, expiry ({@code now < expiry}, in whole Unix
+ * seconds of {@code clock}), then recovery of the signer from the digest under this deployment's
+ * domain, which must equal the claimed address. A signature made for another chain or contract, by
+ * another key, or over any other member values recovers to another address and is refused as {@link
+ * RejectReason#WRONG_SIGNER}.
  *
- * <p>Not checked here: replay (the gateway records each accepted nonce per signer), the escrow
- * balance, session caps, and that a revocation's signer granted the session.
+ * <p>A valid chat request's {@link Verification.Valid#digest()} is JobMarket's jobId for it, and
+ * its signature is the one {@code JobMarket.openJob} takes.
+ *
+ * <p>Not checked here: replay (the gateway records each accepted nonce per signer; on chain,
+ * JobMarket refuses a spent nonce), the escrow balance, session caps, and that a revocation's
+ * signer granted the session.
  */
 public final class GatewayVerifier {
 

@@ -31,9 +31,10 @@ import org.web3j.crypto.Credentials;
 
 /**
  * A buyer's client for a Layerproof gateway: holds the wallet's credentials and the deployment
- * (chain id, JobMarket address: the EIP-712 domain), signs chat requests into headers, and creates
- * session grants and revocations. The HTTP helpers use {@link HttpClient}; everything else is
- * offline.
+ * (chain id, JobMarket address: JobMarket's EIP-712 domain), signs chat requests into headers, and
+ * creates session grants and revocations. A chat request's signature is JobMarket's {@code
+ * JobRequest} signature, the one {@code openJob} takes ({@link ChatRequest#toJobRequest()}). The
+ * HTTP helpers use {@link HttpClient}; everything else is offline.
  *
  * <p>Nonces are 128 random bits by default (the gateway refuses a nonce it has seen from the same
  * wallet; random nonces need no local state). {@link #toString()} never shows the key.

@@ -3,11 +3,11 @@ package io.layerproof.wallet.eip712;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.layerproof.chain.contracts.JobMarketEip712;
 import io.layerproof.chain.event.Bytes32;
 import io.layerproof.chain.event.EcdsaSignature;
 import io.layerproof.chain.event.EthAddress;
 import io.layerproof.chain.event.LedgerDomain;
-import java.math.BigInteger;
 import java.util.List;
 import java.util.Objects;
 import org.web3j.crypto.Credentials;
@@ -15,25 +15,30 @@ import org.web3j.crypto.Hash;
 import org.web3j.crypto.Sign;
 
 /**
- * The gateway's EIP-712 domain and the hashing and signing of its structs ({@link ChatRequest},
- * {@link SessionGrant}, {@link RevokeSession}):
+ * The EIP-712 domain every wallet signature uses, JobMarket's own, and the hashing and signing of
+ * the signed structs ({@link ChatRequest}, which is JobMarket's {@code JobRequest}, {@link
+ * SessionGrant}, {@link RevokeSession}):
  *
  * <pre>
  * EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)
- * name = "Layerproof Gateway", version = "1", chainId = the chain's id,
+ * name = "Layerproof JobMarket", version = "1", chainId = the chain's id,
  * verifyingContract = the JobMarket address
  * digest = keccak256(0x19 0x01 || domainSeparator || hashStruct(message))
  * </pre>
  *
- * The domain differs from JobMarket's own ("Layerproof JobMarket"), so a gateway signature can
- * never be replayed as an on-chain job request or the other way round. Signatures are 65 bytes
- * {@code r || s || v} with low {@code s} and {@code v} = 27 or 28, what {@code
- * eth_signTypedData_v4}, ethers' {@code signTypedData} and OpenZeppelin's ECDSA use.
+ * This is the domain of {@link JobMarketEip712} and of the contract itself: a signed chat request
+ * is the job request JobMarket verifies in {@code openJob} (its digest is the jobId, its nonce is
+ * spent on chain), and JobMarket verifies session grants and revocations under the same domain. The
+ * chain id and contract address keep a signature for one deployment from passing on another.
+ * Signatures are 65 bytes {@code r || s || v} with low {@code s} and {@code v} = 27 or 28, what
+ * {@code eth_signTypedData_v4}, ethers' {@code signTypedData} and OpenZeppelin's ECDSA use.
  */
 public final class GatewayEip712 {
 
-  public static final String NAME = "Layerproof Gateway";
-  public static final String VERSION = "1";
+  /** JobMarket's domain name, {@value JobMarketEip712#NAME}. */
+  public static final String NAME = JobMarketEip712.NAME;
+
+  public static final String VERSION = JobMarketEip712.VERSION;
   public static final String DOMAIN_TYPE =
       "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)";
 
@@ -43,27 +48,30 @@ public final class GatewayEip712 {
           new TypedField("version", "string"),
           new TypedField("chainId", "uint256"),
           new TypedField("verifyingContract", "address"));
-  private static final Bytes32 DOMAIN_TYPEHASH = Bytes32.of(TypedEncoding.keccak(DOMAIN_TYPE));
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private GatewayEip712() {}
 
-  /** hashStruct of the domain for this deployment (chain id, JobMarket address). */
+  /**
+   * hashStruct of JobMarket's domain for this deployment (chain id, JobMarket address), as {@link
+   * JobMarketEip712#domainSeparator} computes it.
+   */
   public static Bytes32 domainSeparator(LedgerDomain domain) {
     Objects.requireNonNull(domain, "domain");
     return Bytes32.of(
-        TypedEncoding.structHash(
-            DOMAIN_TYPEHASH,
-            DOMAIN_FIELDS,
-            List.of(NAME, VERSION, BigInteger.valueOf(domain.chainId()), domain.contract())));
+        JobMarketEip712.domainSeparator(domain.chainId(), domain.contract().toString()));
   }
 
   /**
-   * The 32-byte digest that is signed.
+   * The 32-byte digest that is signed. For a {@link ChatRequest} it is {@link
+   * JobMarketEip712#jobRequestDigest} of {@link ChatRequest#toJobRequest()}, the jobId.
    *
    * @throws IllegalArgumentException when a member of {@code message} is out of bounds
    */
   public static Bytes32 digest(LedgerDomain domain, GatewayMessage message) {
+    if (message instanceof ChatRequest request) {
+      return request.digest(domain);
+    }
     byte[] buf = new byte[66];
     buf[0] = 0x19;
     buf[1] = 0x01;

@@ -6,9 +6,9 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * A struct the gateway accepts signed under its EIP-712 domain ({@link GatewayEip712}). Every
- * member is a static type (string, bytes32, uintN), so the struct hash is keccak256 of the type
- * hash followed by one 32-byte word per member, in declaration order.
+ * A struct a wallet signs under JobMarket's EIP-712 domain ({@link GatewayEip712}) and the gateway
+ * accepts. Every member is a static type (string, bytes32, uintN), so the struct hash is keccak256
+ * of the type hash followed by one 32-byte word per member, in declaration order.
  */
 public sealed interface GatewayMessage permits ChatRequest, SessionGrant, RevokeSession {
 

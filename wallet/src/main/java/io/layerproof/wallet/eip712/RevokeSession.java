@@ -13,7 +13,8 @@ import java.util.Optional;
  * RevokeSession(bytes32 sessionId,uint256 nonce)
  * </pre>
  *
- * The gateway must check that the signer is the wallet that granted {@code sessionId}.
+ * Signed in JobMarket's domain ({@link GatewayEip712}), which verifies it on chain too. The gateway
+ * must check that the signer is the wallet that granted {@code sessionId}.
  *
  * <p>Bounds: sessionId not zero, nonce 0..2^256-1.
  */

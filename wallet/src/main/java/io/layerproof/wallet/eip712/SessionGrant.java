@@ -16,6 +16,7 @@ import java.util.Optional;
  * The gateway registers it and hands back an API key bound to {@code sessionId}; requests with that
  * key are charged to the signing wallet's escrow until their total reaches {@code spendingCap}
  * (token base units) or until {@code expiry} (Unix seconds, valid while {@code now < expiry}).
+ * Signed in JobMarket's domain ({@link GatewayEip712}), which verifies it on chain too.
  *
  * <p>Bounds: sessionId not zero, spendingCap 1..2^256-1, expiry 1..2^63-1, nonce 0..2^256-1.
  */

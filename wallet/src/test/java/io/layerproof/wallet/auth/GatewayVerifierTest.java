@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.layerproof.chain.contracts.JobMarketEip712;
 import io.layerproof.chain.event.Bytes32;
 import io.layerproof.chain.event.EcdsaSignature;
 import io.layerproof.chain.event.EthAddress;
@@ -477,13 +478,21 @@ class GatewayVerifierTest {
   }
 
   @Test
-  void aSignatureFromTheChainModulesSignerVerifiesToo() throws SignatureException, Exception {
-    // JobMarketEip712.sign signs any digest the way JobMarket expects; the verifier accepts it.
+  void aJobRequestSignedByTheChainModuleVerifiesAsAChatRequest()
+      throws SignatureException, Exception {
+    // The chain module's JobRequest signer (what a JobMarket buyer uses) produces the very
+    // signature the gateway expects, and the verified digest is JobMarket's jobId.
     SignedChatRequest s = signChat(BODY, D, BUYER);
+    String market = D.contract().toString();
     byte[] chainSig =
-        io.layerproof.chain.contracts.JobMarketEip712.sign(
-            GatewayEip712.digest(D, s.request()).toByteArray(), BUYER);
+        JobMarketEip712.signJobRequest(D.chainId(), market, s.request().toJobRequest(), BUYER);
     assertEquals(s.signature(), EcdsaSignature.of(chainSig));
-    assertTrue(VERIFIER.verifyChat(s.request(), s.address(), chainSig).isValid());
+    Verification.Valid<ChatRequest> v =
+        VERIFIER.verifyChat(s.request(), s.address(), chainSig).orThrow();
+    assertEquals(
+        Bytes32.of(
+            JobMarketEip712.jobRequestDigest(D.chainId(), market, s.request().toJobRequest())),
+        v.digest());
+    assertEquals(BUYER.getAddress(), JobMarketEip712.recover(v.digest().toByteArray(), chainSig));
   }
 }

@@ -9,9 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.layerproof.chain.contracts.JobMarketEip712;
 import io.layerproof.chain.event.Bytes32;
 import io.layerproof.chain.event.EthAddress;
 import io.layerproof.chain.event.LedgerDomain;
+import io.layerproof.contracts.generated.JobMarket;
 import io.layerproof.wallet.TestKeys;
 import io.layerproof.wallet.auth.ChatHeaders;
 import io.layerproof.wallet.auth.GatewayVerifier;
@@ -21,6 +23,7 @@ import io.layerproof.wallet.auth.SignedRevocation;
 import io.layerproof.wallet.auth.SignedSessionGrant;
 import io.layerproof.wallet.auth.Verification;
 import io.layerproof.wallet.eip712.ChatRequest;
+import io.layerproof.wallet.eip712.MessagesHash;
 import io.layerproof.wallet.eip712.RevokeSession;
 import io.layerproof.wallet.eip712.SessionGrant;
 import io.layerproof.wallet.keystore.Keystore;
@@ -38,10 +41,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Hash;
 
 /**
  * The buyer's client: the headers and JSON it produces verify with {@link GatewayVerifier}, over
- * real HTTP against a stand-in gateway (the JDK's HttpServer) that runs the verifier.
+ * real HTTP against a stand-in gateway (the JDK's HttpServer) that runs the verifier, and its chat
+ * signature is the JobRequest signature JobMarket verifies.
  */
 class LayerproofClientTest {
 
@@ -80,6 +85,34 @@ class LayerproofClientTest {
     // Fresh random nonces: two signings of the same body differ.
     assertNotEquals(
         s.request().nonce(), c.signChat(BODY, PRICE, Duration.ofMinutes(5)).request().nonce());
+  }
+
+  @Test
+  void itsChatSignatureIsTheJobRequestSignatureJobMarketVerifies() throws Exception {
+    LayerproofClient c = client(URI.create("http://127.0.0.1:1"));
+    SignedChatRequest s = c.signChat(BODY, PRICE, Duration.ofMinutes(5));
+    JobMarket.JobRequest job = s.request().toJobRequest();
+    assertArrayEquals(
+        Hash.sha3("llama-3.2-1b".getBytes(StandardCharsets.UTF_8)), job.model, "model hash");
+    assertArrayEquals(
+        MessagesHash.ofJson("[{\"role\":\"user\",\"content\":\"Hi\"}]").toByteArray(),
+        job.messagesHash);
+    assertEquals(BigInteger.valueOf(64), job.maxTokens);
+    assertEquals(PRICE, job.maxPrice);
+    assertEquals(s.request().nonce(), job.nonce);
+    assertEquals(BigInteger.valueOf(TestKeys.NOW + 300), job.expiry);
+
+    // JobMarket's own encoding (the chain module's) recovers the client's address.
+    byte[] jobId = JobMarketEip712.jobRequestDigest(D.chainId(), D.contract().toString(), job);
+    assertEquals(
+        c.address(),
+        EthAddress.fromHex(JobMarketEip712.recover(jobId, s.signature().toByteArray())));
+    // The gateway's verified digest is that jobId.
+    Verification.Valid<ChatRequest> v =
+        verifier()
+            .verifyChatHttp(s.headers()::get, BODY.getBytes(StandardCharsets.UTF_8))
+            .orThrow();
+    assertArrayEquals(jobId, v.digest().toByteArray());
   }
 
   @Test

@@ -1,11 +1,13 @@
 package io.layerproof.wallet.eip712;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.layerproof.chain.contracts.JobMarketEip712;
 import io.layerproof.chain.event.Bytes32;
 import io.layerproof.chain.event.EcdsaSignature;
 import io.layerproof.chain.event.EthAddress;
@@ -20,9 +22,11 @@ import org.junit.jupiter.api.Test;
 import org.web3j.crypto.Credentials;
 
 /**
- * ethers.js, with the types written out from docs/api.md, computes the same digests, recovers the
- * Java signatures to the right signer, and signs byte-for-byte the same (both use RFC 6979 and low
- * s); its messages canonicalisation (JSON.stringify, sorted keys) hashes like {@link MessagesHash}.
+ * ethers.js, with JobMarket's domain and the types written out from docs/api.md, computes the same
+ * digests (hashing the model id into the JobRequest's bytes32 model itself), recovers the Java
+ * signatures to the right signer, and signs byte-for-byte the same (both use RFC 6979 and low s),
+ * and the ethers signature of a JobRequest verifies with the chain module's JobMarketEip712; its
+ * messages canonicalisation (JSON.stringify, sorted keys) hashes like {@link MessagesHash}.
  */
 class Eip712EthersInteropTest {
 
@@ -63,7 +67,13 @@ class Eip712EthersInteropTest {
       c.put("chainId", d.chainId());
       c.put("verifyingContract", d.contract().toString());
       c.put("primaryType", m.primaryType());
-      c.set("message", JSON.readTree(GatewayEip712.typedDataJson(d, m)).get("message"));
+      ObjectNode message =
+          (ObjectNode) JSON.readTree(GatewayEip712.typedDataJson(d, m)).get("message");
+      if (m instanceof ChatRequest chat) {
+        message.remove("model"); // ethers hashes the id itself
+        c.put("modelId", chat.model());
+      }
+      c.set("message", message);
       c.put("javaSignature", GatewayEip712.sign(d, m, key).toString());
     }
     JsonNode out = Ethers.run(input);
@@ -87,6 +97,18 @@ class Eip712EthersInteropTest {
       EcdsaSignature theirs = EcdsaSignature.fromHex(r.get("signature").asText());
       assertEquals(GatewayEip712.sign(d, m, key), theirs, what);
       assertEquals(signer, Signatures.recover(digest, theirs.toByteArray()), what);
+      if (m instanceof ChatRequest chat) {
+        assertEquals(chat.modelHash(), Bytes32.fromHex(r.get("modelHash").asText()), what);
+        // ethers' signature is the one JobMarket takes: the chain module recovers the buyer.
+        byte[] jobId =
+            JobMarketEip712.jobRequestDigest(
+                d.chainId(), d.contract().toString(), chat.toJobRequest());
+        assertEquals(digest, Bytes32.of(jobId), what);
+        assertEquals(
+            signer, EthAddress.fromHex(JobMarketEip712.recover(jobId, theirs.toByteArray())), what);
+      } else {
+        assertTrue(r.get("modelHash").isNull(), what);
+      }
     }
   }
 

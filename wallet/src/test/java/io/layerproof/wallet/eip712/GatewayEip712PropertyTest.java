@@ -2,9 +2,12 @@ package io.layerproof.wallet.eip712;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import io.layerproof.chain.contracts.JobMarketEip712;
 import io.layerproof.chain.event.Bytes32;
 import io.layerproof.chain.event.LedgerDomain;
+import io.layerproof.contracts.generated.JobMarket;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -13,9 +16,13 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.constraints.StringLength;
+import org.web3j.crypto.Hash;
 import org.web3j.crypto.StructuredDataEncoder;
 
-/** For any in-range values, the digest equals Web3j's StructuredDataEncoder over the v4 JSON. */
+/**
+ * For any in-range values, the digest equals Web3j's StructuredDataEncoder over the v4 JSON, and
+ * for chat requests JobMarket's jobId from the chain module.
+ */
 class GatewayEip712PropertyTest {
 
   @Property(tries = 150)
@@ -34,9 +41,14 @@ class GatewayEip712PropertyTest {
       return; // an unpaired surrogate or over-long model: covered by the unit tests
     }
     LedgerDomain d = domain(chainId, contractSeed);
+    byte[] web3j =
+        new StructuredDataEncoder(GatewayEip712.typedDataJson(d, r)).hashStructuredData();
+    assertArrayEquals(web3j, GatewayEip712.digest(d, r).toByteArray());
+    // ... which is JobMarket's jobId for the request, its model the hash of the id's UTF-8 bytes.
+    JobMarket.JobRequest job = r.toJobRequest();
+    assertArrayEquals(Hash.sha3(model.getBytes(StandardCharsets.UTF_8)), job.model);
     assertArrayEquals(
-        new StructuredDataEncoder(GatewayEip712.typedDataJson(d, r)).hashStructuredData(),
-        GatewayEip712.digest(d, r).toByteArray());
+        web3j, JobMarketEip712.jobRequestDigest(chainId, d.contract().toString(), job));
   }
 
   @Property(tries = 150)

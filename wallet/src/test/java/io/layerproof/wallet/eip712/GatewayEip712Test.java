@@ -9,8 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.layerproof.chain.contracts.JobMarketEip712;
 import io.layerproof.chain.event.Bytes32;
 import io.layerproof.chain.event.EcdsaSignature;
+import io.layerproof.chain.event.EnvelopeVerifier;
 import io.layerproof.chain.event.EthAddress;
+import io.layerproof.chain.event.EventRejectedException;
+import io.layerproof.chain.event.EventSigner;
+import io.layerproof.chain.event.JobPosted;
 import io.layerproof.chain.event.LedgerDomain;
+import io.layerproof.chain.event.NodeKey;
+import io.layerproof.chain.event.SignedEvent;
+import io.layerproof.contracts.generated.JobMarket;
 import io.layerproof.wallet.TestKeys;
 import io.layerproof.wallet.auth.Signatures;
 import java.math.BigInteger;
@@ -23,8 +30,9 @@ import org.web3j.crypto.StructuredDataEncoder;
 
 /**
  * The hand-rolled EIP-712 hashing agrees with Web3j's generic StructuredDataEncoder on typed data
- * written out here by hand, the type strings are exactly the documented ones, and signatures are
- * low-s, v 27/28, deterministic and recover to their signer.
+ * written out here by hand, the domain is JobMarket's and a chat request is JobMarket's JobRequest
+ * (same digest, same signature, accepted in a JobPosted envelope), the type strings are exactly the
+ * documented ones, and signatures are low-s, v 27/28, deterministic and recover to their signer.
  */
 class GatewayEip712Test {
 
@@ -54,17 +62,19 @@ class GatewayEip712Test {
           + "{\"name\":\"verifyingContract\",\"type\":\"address\"}]";
 
   private static String domainJson() {
-    return "\"domain\":{\"name\":\"Layerproof Gateway\",\"version\":\"1\",\"chainId\":1337,"
+    return "\"domain\":{\"name\":\"Layerproof JobMarket\",\"version\":\"1\",\"chainId\":1337,"
         + "\"verifyingContract\":\"0x72e136710bac73e9e18b09dca780c303804e71b6\"}";
   }
 
   @Test
   void typeStringsAreExactlyTheDocumentedOnes() {
     assertEquals(
-        "ChatRequest(string model,bytes32 messagesHash,uint32 maxTokens,uint256 maxPrice,"
-            + "uint256 nonce,uint64 expiry)",
+        "JobRequest(bytes32 model,bytes32 messagesHash,uint256 maxTokens,uint256 maxPrice,"
+            + "uint256 nonce,uint256 expiry)",
         CHAT.encodeType());
     assertEquals(ChatRequest.TYPE, CHAT.encodeType());
+    assertEquals(JobMarketEip712.JOB_REQUEST_TYPE, CHAT.encodeType());
+    assertEquals("JobRequest", CHAT.primaryType());
     assertEquals(
         "SessionGrant(bytes32 sessionId,uint256 spendingCap,uint64 expiry,uint256 nonce)",
         GRANT.encodeType());
@@ -81,15 +91,17 @@ class GatewayEip712Test {
     String json =
         "{\"types\":{"
             + DOMAIN_TYPE_JSON
-            + ",\"ChatRequest\":[{\"name\":\"model\",\"type\":\"string\"},"
+            + ",\"JobRequest\":[{\"name\":\"model\",\"type\":\"bytes32\"},"
             + "{\"name\":\"messagesHash\",\"type\":\"bytes32\"},"
-            + "{\"name\":\"maxTokens\",\"type\":\"uint32\"},"
+            + "{\"name\":\"maxTokens\",\"type\":\"uint256\"},"
             + "{\"name\":\"maxPrice\",\"type\":\"uint256\"},"
             + "{\"name\":\"nonce\",\"type\":\"uint256\"},"
-            + "{\"name\":\"expiry\",\"type\":\"uint64\"}]},"
-            + "\"primaryType\":\"ChatRequest\","
+            + "{\"name\":\"expiry\",\"type\":\"uint256\"}]},"
+            + "\"primaryType\":\"JobRequest\","
             + domainJson()
-            + ",\"message\":{\"model\":\"llama-3.2-1b\",\"messagesHash\":\""
+            + ",\"message\":{\"model\":\""
+            + Bytes32.keccak("llama-3.2-1b".getBytes(StandardCharsets.UTF_8))
+            + "\",\"messagesHash\":\""
             + MESSAGES
             + "\",\"maxTokens\":256,\"maxPrice\":\"1000000000000000000\",\"nonce\":42,"
             + "\"expiry\":1900000000}}";
@@ -144,7 +156,7 @@ class GatewayEip712Test {
 
   /**
    * The worked example in docs/api.md ("Signatures"); the expected values were computed with
-   * ethers.js TypedDataEncoder, not with this module.
+   * ethers.js 6.15 (TypedDataEncoder, keccak256 of toUtf8Bytes), not with this module.
    */
   @Test
   void docsExampleVectors() {
@@ -153,10 +165,10 @@ class GatewayEip712Test {
         Bytes32.fromHex("0x50a8699d9791c859c7367b165a9d6a9062b2794587feb29102e918ea2169ddd3"),
         messagesHash);
     assertEquals(
-        Bytes32.fromHex("0x5c1810edd4cdaa5c3d62661e412714f29913ae695934e7e25cdd1be37f10558e"),
+        Bytes32.fromHex("0xfbc98a8e2d37a5b11145f513fa339090a08610e280a0437903a95c569df26153"),
         GatewayEip712.domainSeparator(D));
     assertEquals(
-        Bytes32.fromHex("0x0bd7fd82eb79d84c2367918b9085fc3bf0894c7529c2a0c13aa7a39ca128c431"),
+        Bytes32.fromHex("0x2bce8b8d8eef8590cb92af892674df8e186c0dfbf634f1eafffbcdc8812d4a9c"),
         CHAT.typeHash());
     assertEquals(
         Bytes32.fromHex("0xdd64ac619645e96b8a5cd5312b42a5c4d33aa5fa9c00138b251b647a9fa89e54"),
@@ -173,14 +185,17 @@ class GatewayEip712Test {
             BigInteger.valueOf(99),
             1_893_456_300L);
     assertEquals(
-        Bytes32.fromHex("0x1a330a8fdd63d20524fd04328cdf1aad3fbf9d05aae00045b4eba3f3112d2b82"),
+        Bytes32.fromHex("0xb782ae3e552d6208ecc1b871686036f48ee6df5d338f66f83e9a448408155a18"),
+        chat.modelHash());
+    assertEquals(
+        Bytes32.fromHex("0xf28e0292ab7a0b46396b17285570c27c54ab75960ef727ad1e7e956fa579fa21"),
         GatewayEip712.digest(D, chat));
     Bytes32 sessionId = Bytes32.keccak("session-1".getBytes(StandardCharsets.UTF_8));
     assertEquals(
         Bytes32.fromHex("0x052d512126fae2f4410912aa194f97435d54663c2411876d7b56c5ff785d9b8b"),
         sessionId);
     assertEquals(
-        Bytes32.fromHex("0x4a15f8d2ef443c51e67312d17e6b3573e685d09f6b087dbaaaf3b029eefe7d91"),
+        Bytes32.fromHex("0x5726733a5e5410711e351c821cc83461d76358866e1da7f3f9669168fd1af76e"),
         GatewayEip712.digest(
             D,
             new SessionGrant(
@@ -189,23 +204,89 @@ class GatewayEip712Test {
                 1_893_456_300L,
                 BigInteger.valueOf(5))));
     assertEquals(
-        Bytes32.fromHex("0xf85a81e0c06868c493019f6afc1fa67e126ba16af5ea72572f10460efb29136f"),
+        Bytes32.fromHex("0xcca818025c697ec4268be8257f15d5d1cf8f08e32e0b5fb5b669434a1c78f21b"),
         GatewayEip712.digest(D, new RevokeSession(sessionId, BigInteger.valueOf(6))));
   }
 
   @Test
-  void theDomainSeparatesChainsContractsAndJobMarketsOwnSignatures() {
-    Bytes32 digest = GatewayEip712.digest(D, CHAT);
-    assertNotEquals(digest, GatewayEip712.digest(new LedgerDomain(1, D.contract()), CHAT));
-    assertNotEquals(
-        digest,
-        GatewayEip712.digest(
-            LedgerDomain.of(1337, "0x0000000000000000000000000000000000000001"), CHAT));
-    // Same chain and contract, JobMarket's own name: a different separator, so a gateway signature
-    // is never an on-chain job request.
-    assertNotEquals(
-        GatewayEip712.domainSeparator(D),
-        Bytes32.of(JobMarketEip712.domainSeparator(D.chainId(), D.contract().toString())));
+  void theDomainIsJobMarketsAndSeparatesChainsAndContracts() {
+    assertEquals("Layerproof JobMarket", GatewayEip712.NAME);
+    assertEquals(
+        Bytes32.of(JobMarketEip712.domainSeparator(D.chainId(), D.contract().toString())),
+        GatewayEip712.domainSeparator(D));
+    for (GatewayMessage m : new GatewayMessage[] {CHAT, GRANT, REVOKE}) {
+      Bytes32 digest = GatewayEip712.digest(D, m);
+      assertNotEquals(digest, GatewayEip712.digest(new LedgerDomain(1, D.contract()), m));
+      assertNotEquals(
+          digest,
+          GatewayEip712.digest(
+              LedgerDomain.of(1337, "0x0000000000000000000000000000000000000001"), m));
+    }
+  }
+
+  @Test
+  void aChatRequestIsJobMarketsJobRequest() throws Exception {
+    JobMarket.JobRequest job = CHAT.toJobRequest();
+    assertArrayEquals(
+        Hash.sha3("llama-3.2-1b".getBytes(StandardCharsets.UTF_8)), job.model, "model hash");
+    assertArrayEquals(CHAT.modelHash().toByteArray(), job.model);
+    assertArrayEquals(MESSAGES.toByteArray(), job.messagesHash);
+    assertEquals(BigInteger.valueOf(256), job.maxTokens);
+    assertEquals(CHAT.maxPrice(), job.maxPrice);
+    assertEquals(CHAT.nonce(), job.nonce);
+    assertEquals(BigInteger.valueOf(1_900_000_000L), job.expiry);
+
+    String market = D.contract().toString();
+    byte[] jobId = JobMarketEip712.jobRequestDigest(D.chainId(), market, job);
+    assertArrayEquals(jobId, GatewayEip712.digest(D, CHAT).toByteArray());
+    assertArrayEquals(jobId, CHAT.digest(D).toByteArray());
+    // The generic typed-data path (what typedDataJson describes) lands on the same digest.
+    byte[] prefixed = new byte[66];
+    prefixed[0] = 0x19;
+    prefixed[1] = 0x01;
+    GatewayEip712.domainSeparator(D).copyTo(prefixed, 2);
+    CHAT.structHash().copyTo(prefixed, 34);
+    assertArrayEquals(jobId, Hash.sha3(prefixed));
+
+    // The same signature as the chain module's JobRequest signer, recovering to the buyer.
+    Credentials buyer = TestKeys.credentials("buyer");
+    EcdsaSignature sig = GatewayEip712.sign(D, CHAT, buyer);
+    assertArrayEquals(
+        JobMarketEip712.signJobRequest(D.chainId(), market, job, buyer), sig.toByteArray());
+    assertEquals(buyer.getAddress(), JobMarketEip712.recover(jobId, sig.toByteArray()));
+
+    // The event ledger accepts it as the buyer's signature on a JobPosted envelope.
+    JobPosted posted =
+        new JobPosted(
+            Bytes32.of(jobId),
+            EthAddress.fromHex(buyer.getAddress()),
+            CHAT.modelHash(),
+            CHAT.messagesHash(),
+            job.maxTokens,
+            job.maxPrice,
+            job.nonce,
+            job.expiry);
+    assertTrue(posted.jobIdMatches(D));
+    assertArrayEquals(jobId, posted.buyerDigest(D));
+    SignedEvent envelope = new EventSigner(NodeKey.fromSeed(new byte[32]), D, 0).sign(posted, sig);
+    assertEquals(posted, new EnvelopeVerifier(D).verify(envelope).event());
+    // ... and refuses it for another buyer.
+    JobPosted otherBuyer =
+        new JobPosted(
+            Bytes32.of(jobId),
+            EthAddress.fromHex(TestKeys.credentials("other").getAddress()),
+            CHAT.modelHash(),
+            CHAT.messagesHash(),
+            job.maxTokens,
+            job.maxPrice,
+            job.nonce,
+            job.expiry);
+    SignedEvent forged =
+        new EventSigner(NodeKey.fromSeed(new byte[32]), D, 0).sign(otherBuyer, sig);
+    assertEquals(
+        io.layerproof.chain.event.RejectReason.WRONG_BUYER,
+        assertThrows(EventRejectedException.class, () -> new EnvelopeVerifier(D).verify(forged))
+            .reason());
   }
 
   @Test
