@@ -31,7 +31,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -131,6 +130,7 @@ public final class Gateway implements AutoCloseable {
     this.config = Objects.requireNonNull(config, "config");
     this.verifier = Objects.requireNonNull(verifier, "verifier");
     this.escrow = Objects.requireNonNull(escrow, "escrow");
+    Objects.requireNonNull(stores, "stores");
     this.nonces = stores.nonces();
     this.sessions = stores.sessions();
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -152,6 +152,7 @@ public final class Gateway implements AutoCloseable {
     router.route().handler(this::meterRequest);
     router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
     router.get("/metrics").handler(this::scrape);
+    router.post("/v1/*").handler(this::authFailureGate);
     router.get("/v1/models").handler(this::models);
     router.post("/v1/chat/completions").handler(this::chat);
     router.post("/v1/sessions").handler(this::openSession);
@@ -267,9 +268,8 @@ public final class Gateway implements AutoCloseable {
     java.util.function.Function<String, String> header = ctx.request()::getHeader;
     Context context = vertx.getOrCreateContext();
     HttpServerResponse response = ctx.response();
-    String ip = remoteIp(ctx);
     vertx
-        .executeBlocking(() -> guarded(ip, () -> authorise(authorization, header, body)), false)
+        .executeBlocking(() -> authorise(authorization, header, body), false)
         .onComplete(
             ar -> {
               if (ar.failed()) {
@@ -458,40 +458,35 @@ public final class Gateway implements AutoCloseable {
 
   private void openSession(RoutingContext ctx) {
     byte[] body = bodyBytes(ctx);
-    String ip = remoteIp(ctx);
     vertx
         .executeBlocking(
-            () ->
-                guarded(
-                    ip,
-                    () -> {
-                      Verification<SessionGrant> v = verifier.verifyGrantJson(body);
-                      if (v instanceof Verification.Invalid<SessionGrant> bad) {
-                        throw rejected(bad);
-                      }
-                      Verification.Valid<SessionGrant> ok = (Verification.Valid<SessionGrant>) v;
-                      SessionGrant g = ok.message();
-                      checkExpiry(g.expiry(), config.maxSessionValidity(), "maxSessionValidity");
-                      rateLimit(ok.signer());
-                      if (!nonces.tryUse(ok.signer(), g.nonce(), g.expiry())) {
-                        throw GatewayException.conflict(
-                            "nonce_replayed", "Nonce " + g.nonce() + " was already used.");
-                      }
-                      String key =
-                          sessions.openSession(
-                              g.sessionId(), ok.signer(), g.spendingCap(), g.expiry());
-                      if (key == null) {
-                        throw GatewayException.conflict(
-                            "session_exists", "Session " + g.sessionId() + " is already open.");
-                      }
-                      return new JsonObject()
-                          .put("object", "session")
-                          .put("apiKey", key)
-                          .put("sessionId", g.sessionId().toString())
-                          .put("address", ok.signer().toString())
-                          .put("spendingCap", g.spendingCap().toString())
-                          .put("expiry", g.expiry());
-                    }),
+            () -> {
+              Verification<SessionGrant> v = verifier.verifyGrantJson(body);
+              if (v instanceof Verification.Invalid<SessionGrant> bad) {
+                throw rejected(bad);
+              }
+              Verification.Valid<SessionGrant> ok = (Verification.Valid<SessionGrant>) v;
+              SessionGrant g = ok.message();
+              checkExpiry(g.expiry(), config.maxSessionValidity(), "maxSessionValidity");
+              rateLimit(ok.signer());
+              if (!nonces.tryUse(ok.signer(), g.nonce(), g.expiry())) {
+                throw GatewayException.conflict(
+                    "nonce_replayed", "Nonce " + g.nonce() + " was already used.");
+              }
+              String key =
+                  sessions.openSession(g.sessionId(), ok.signer(), g.spendingCap(), g.expiry());
+              if (key == null) {
+                throw GatewayException.conflict(
+                    "session_exists", "Session " + g.sessionId() + " is already open.");
+              }
+              return new JsonObject()
+                  .put("object", "session")
+                  .put("apiKey", key)
+                  .put("sessionId", g.sessionId().toString())
+                  .put("address", ok.signer().toString())
+                  .put("spendingCap", g.spendingCap().toString())
+                  .put("expiry", g.expiry());
+            },
             false)
         .onComplete(
             ar -> {
@@ -505,30 +500,26 @@ public final class Gateway implements AutoCloseable {
 
   private void revokeSession(RoutingContext ctx) {
     byte[] body = bodyBytes(ctx);
-    String ip = remoteIp(ctx);
     vertx
         .executeBlocking(
-            () ->
-                guarded(
-                    ip,
-                    () -> {
-                      Verification<RevokeSession> v = verifier.verifyRevocationJson(body);
-                      if (v instanceof Verification.Invalid<RevokeSession> bad) {
-                        throw rejected(bad);
-                      }
-                      Verification.Valid<RevokeSession> ok = (Verification.Valid<RevokeSession>) v;
-                      RevokeSession r = ok.message();
-                      Session s = sessions.revocable(r.sessionId(), ok.signer());
-                      if (!nonces.tryUse(ok.signer(), r.nonce(), s.expiry())) {
-                        throw GatewayException.conflict(
-                            "nonce_replayed", "Nonce " + r.nonce() + " was already used.");
-                      }
-                      sessions.revoke(s);
-                      return new JsonObject()
-                          .put("object", "session.revoked")
-                          .put("sessionId", r.sessionId().toString())
-                          .put("revoked", true);
-                    }),
+            () -> {
+              Verification<RevokeSession> v = verifier.verifyRevocationJson(body);
+              if (v instanceof Verification.Invalid<RevokeSession> bad) {
+                throw rejected(bad);
+              }
+              Verification.Valid<RevokeSession> ok = (Verification.Valid<RevokeSession>) v;
+              RevokeSession r = ok.message();
+              Session s = sessions.revocable(r.sessionId(), ok.signer());
+              if (!nonces.tryUse(ok.signer(), r.nonce(), s.expiry())) {
+                throw GatewayException.conflict(
+                    "nonce_replayed", "Nonce " + r.nonce() + " was already used.");
+              }
+              sessions.revoke(s);
+              return new JsonObject()
+                  .put("object", "session.revoked")
+                  .put("sessionId", r.sessionId().toString())
+                  .put("revoked", true);
+            },
             false)
         .onComplete(
             ar -> {
@@ -549,6 +540,7 @@ public final class Gateway implements AutoCloseable {
     }
     Throwable t = ctx.failure();
     if (t instanceof GatewayException g) {
+      countRefusal(ctx, g);
       sendError(response, g);
       return;
     }
@@ -690,28 +682,29 @@ public final class Gateway implements AutoCloseable {
   }
 
   /**
-   * Runs an authorisation step for a client at {@code ip}: refused at once while the IP is over its
-   * limit of failed authentications, and counting its refusals (metrics) and failures (limit).
+   * Answers 429 at once, before any key lookup or signature check, while the client's IP is over
+   * its limit of failed authentications.
    */
-  private <T> T guarded(String ip, Callable<T> step) throws Exception {
-    if (authFailures.exceeded(ip)) {
-      metrics.rejection("too_many_auth_failures");
-      throw new GatewayException(
-          429,
-          "requests",
-          "too_many_auth_failures",
-          "Too many failed authentications from this address; retry after "
-              + config.rateWindowSeconds()
-              + " seconds.");
+  private void authFailureGate(RoutingContext ctx) {
+    if (authFailures.exceeded(remoteIp(ctx))) {
+      ctx.fail(
+          new GatewayException(
+              429,
+              "requests",
+              "too_many_auth_failures",
+              "Too many failed authentications from this address; retry after "
+                  + config.rateWindowSeconds()
+                  + " seconds."));
+      return;
     }
-    try {
-      return step.call();
-    } catch (GatewayException e) {
-      metrics.rejection(e.code());
-      if (AUTH_FAILURES.contains(e.code())) {
-        authFailures.record(ip);
-      }
-      throw e;
+    ctx.next();
+  }
+
+  /** Meters a refusal by its code and counts a failed authentication against the client's IP. */
+  private void countRefusal(RoutingContext ctx, GatewayException g) {
+    metrics.rejection(g.code());
+    if (AUTH_FAILURES.contains(g.code())) {
+      authFailures.record(remoteIp(ctx));
     }
   }
 
