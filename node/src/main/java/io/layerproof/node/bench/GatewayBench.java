@@ -18,13 +18,13 @@ import io.layerproof.node.gateway.Gateway;
 import io.layerproof.node.gateway.GatewayConfig;
 import io.layerproof.node.gateway.NonceStore;
 import io.layerproof.node.gateway.PipelineBackend;
+import io.layerproof.node.gateway.Session;
+import io.layerproof.node.gateway.SessionStore;
 import io.layerproof.wallet.auth.GatewayVerifier;
 import io.layerproof.wallet.auth.SignedChatRequest;
 import io.layerproof.wallet.auth.Verification;
 import io.layerproof.wallet.client.LayerproofClient;
 import java.io.PrintWriter;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Method;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -117,18 +117,8 @@ public final class GatewayBench {
       }
     }
 
-    // SessionStore is the gateway's package-private key table; reached by reflection so the
-    // figure is the gateway's own lookup (hash of the key, then the table).
-    Class<?> storeClass = Class.forName("io.layerproof.node.gateway.SessionStore");
-    Constructor<?> ctor = storeClass.getDeclaredConstructor(Clock.class);
-    ctor.setAccessible(true);
-    Object store = ctor.newInstance(clock);
-    Method open =
-        storeClass.getDeclaredMethod(
-            "open", Bytes32.class, EthAddress.class, BigInteger.class, long.class);
-    open.setAccessible(true);
-    Method lookup = storeClass.getDeclaredMethod("lookup", String.class);
-    lookup.setAccessible(true);
+    // The gateway's own key table and lookup (SHA-256 of the key, then the table), in memory.
+    SessionStore store = SessionStore.inMemory(clock);
     EthAddress owner = EthAddress.fromHex(BUYER.getAddress());
     long expiry = clock.instant().getEpochSecond() + 3600;
     String key = null;
@@ -137,12 +127,12 @@ public final class GatewayBench {
       id[0] = (byte) (s >> 8);
       id[1] = (byte) s;
       id[31] = 1;
-      key = (String) open.invoke(store, Bytes32.of(id), owner, BigInteger.TEN.pow(30), expiry);
+      key = store.openSession(Bytes32.of(id), owner, BigInteger.TEN.pow(30), expiry);
     }
     double[] lookups = new double[o.iterations()];
     for (int i = -warm; i < o.iterations(); i++) {
       long t0 = System.nanoTime();
-      Object session = lookup.invoke(store, key);
+      Session session = store.lookup(key);
       long t1 = System.nanoTime();
       if (session == null) {
         throw new IllegalStateException("session lookup failed");

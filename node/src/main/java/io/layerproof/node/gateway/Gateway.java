@@ -13,6 +13,7 @@ import io.layerproof.wallet.auth.Verification;
 import io.layerproof.wallet.eip712.ChatRequest;
 import io.layerproof.wallet.eip712.RevokeSession;
 import io.layerproof.wallet.eip712.SessionGrant;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -24,9 +25,11 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.math.BigInteger;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -44,17 +47,22 @@ import java.util.concurrent.TimeoutException;
  *       session.
  *   <li>{@code POST /v1/sessions}: a signed SessionGrant; answers {@code {"apiKey", ...}}.
  *   <li>{@code POST /v1/sessions/revoke}: a signed RevokeSession by the granting wallet.
+ *   <li>{@code GET /metrics}: Prometheus text format ({@link GatewayMetrics}; no authentication).
  * </ul>
  *
  * <p>All checks run before any work. Errors use OpenAI's shape {@code
  * {"error":{"message","type","param","code"}}}: 400 malformed JSON, missing or out-of-range fields,
- * {@code max_tokens} over the limit; 401 no credentials, bad or high-s signature, wrong signer,
- * wrong domain, expired message, unknown/expired/revoked API key; 402 ({@code insufficient_quota})
- * when the escrow does not cover {@code maxPrice} (signed) or the quote (session), when {@code
- * maxPrice} is below the quote, or when a session's cap is exhausted; 403 revoking another wallet's
- * session; 404 unknown model, unknown session, unknown path; 409 replayed nonce or reused session
- * id; 413 body over {@link GatewayConfig#maxBodyBytes()}; 429 over the per-address rate limit; 500
- * anything unexpected (logged, never a stack trace to the client).
+ * {@code max_tokens} over the limit, a signed expiry further ahead than {@link
+ * GatewayConfig#maxRequestValidity()} or {@link GatewayConfig#maxSessionValidity()} ({@code
+ * expiry_too_far}); 401 no credentials, bad or high-s signature, wrong signer, wrong domain,
+ * expired message, unknown/expired/revoked API key; 402 ({@code insufficient_quota}) when the
+ * escrow does not cover {@code maxPrice} (signed) or the quote (session), when {@code maxPrice} is
+ * below the quote, or when a session's cap is exhausted; 403 revoking another wallet's session; 404
+ * unknown model, unknown session, unknown path; 409 replayed nonce or reused session id; 413 body
+ * over {@link GatewayConfig#maxBodyBytes()}; 429 over the per-address rate limit, or from a remote
+ * IP that has failed authentication {@link GatewayConfig#authFailureLimit()} times in the window
+ * ({@code too_many_auth_failures}); 500 anything unexpected (logged, never a stack trace to the
+ * client).
  *
  * <p>Pricing: each request is quoted {@link GatewayConfig#quote} of its max tokens. A signed
  * request must offer {@code maxPrice >= quote} and its escrow must cover {@code maxPrice}; a
@@ -75,9 +83,16 @@ public final class Gateway implements AutoCloseable {
   private final CompletionBackend backend;
   private final Clock clock;
   private final SessionStore sessions;
-  private final RateLimiter limiter;
+  private final RateLimiter<EthAddress> limiter;
+  private final RateLimiter<String> authFailures;
+  private final GatewayMetrics metrics;
   private HttpServer server;
 
+  /** Error codes that count as a failed authentication against the remote IP. */
+  private static final Set<String> AUTH_FAILURES =
+      Set.of("invalid_api_key", "malformed_signature", "bad_v", "high_s", "wrong_signer");
+
+  /** A gateway on in-memory stores (forgotten on restart) and a registry of its own. */
   public Gateway(
       Vertx vertx,
       GatewayConfig config,
@@ -86,22 +101,58 @@ public final class Gateway implements AutoCloseable {
       NonceStore nonces,
       CompletionBackend backend,
       Clock clock) {
+    this(
+        vertx,
+        config,
+        verifier,
+        escrow,
+        new GatewayStores(nonces, SessionStore.inMemory(clock)),
+        backend,
+        clock,
+        null);
+  }
+
+  /**
+   * A gateway on {@code stores} (which the caller closes), metering into {@code registry} (a new
+   * one when null; see {@link #metrics()}).
+   */
+  public Gateway(
+      Vertx vertx,
+      GatewayConfig config,
+      GatewayVerifier verifier,
+      EscrowCheck escrow,
+      GatewayStores stores,
+      CompletionBackend backend,
+      Clock clock,
+      PrometheusMeterRegistry registry) {
     this.ownsVertx = vertx == null;
     this.vertx = vertx == null ? Vertx.vertx() : vertx;
     this.config = Objects.requireNonNull(config, "config");
     this.verifier = Objects.requireNonNull(verifier, "verifier");
     this.escrow = Objects.requireNonNull(escrow, "escrow");
-    this.nonces = Objects.requireNonNull(nonces, "nonces");
-    this.backend = Objects.requireNonNull(backend, "backend");
+    Objects.requireNonNull(stores, "stores");
+    this.nonces = stores.nonces();
+    this.sessions = stores.sessions();
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.sessions = new SessionStore(clock);
-    this.limiter = new RateLimiter(clock, config.rateLimit(), config.rateWindowSeconds());
+    this.metrics = new GatewayMetrics(registry);
+    this.backend = metrics.meter(backend);
+    this.limiter = new RateLimiter<>(clock, config.rateLimit(), config.rateWindowSeconds());
+    this.authFailures =
+        new RateLimiter<>(clock, config.authFailureLimit(), config.rateWindowSeconds());
+  }
+
+  /** The registry the gateway meters into; the node may add its own meters to it. */
+  public PrometheusMeterRegistry metrics() {
+    return metrics.registry();
   }
 
   /** The routes, for mounting elsewhere or testing. */
   public Router router() {
     Router router = Router.router(vertx);
+    router.route().handler(this::meterRequest);
     router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
+    router.get("/metrics").handler(this::scrape);
+    router.post("/v1/*").handler(this::authFailureGate);
     router.get("/v1/models").handler(this::models);
     router.post("/v1/chat/completions").handler(this::chat);
     router.post("/v1/sessions").handler(this::openSession);
@@ -162,6 +213,37 @@ public final class Gateway implements AutoCloseable {
   }
 
   // ---- handlers ----
+
+  /** Times every request by route and status, and counts SSE responses while they run. */
+  private void meterRequest(RoutingContext ctx) {
+    long start = System.nanoTime();
+    String path = ctx.request().path();
+    HttpServerResponse response = ctx.response();
+    boolean[] streaming = {false};
+    response.headersEndHandler(
+        v -> {
+          String type = response.headers().get("Content-Type");
+          if (type != null && type.startsWith("text/event-stream")) {
+            streaming[0] = true;
+            metrics.streamStarted();
+          }
+        });
+    ctx.addEndHandler(
+        done -> {
+          if (streaming[0]) {
+            metrics.streamEnded();
+          }
+          metrics.request(path, response.getStatusCode(), System.nanoTime() - start);
+        });
+    ctx.next();
+  }
+
+  private void scrape(RoutingContext ctx) {
+    ctx.response()
+        .setStatusCode(200)
+        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+        .end(metrics.scrape());
+  }
 
   private void models(RoutingContext ctx) {
     JsonObject model =
@@ -238,6 +320,7 @@ public final class Gateway implements AutoCloseable {
     }
     Verification.Valid<ChatRequest> ok = (Verification.Valid<ChatRequest>) v;
     ChatRequest request = ok.message();
+    checkExpiry(request.expiry(), config.maxRequestValidity(), "maxRequestValidity");
     EthAddress buyer = ok.signer();
     JsonNode root = parse(body);
     Job job = jobOf(root, request.maxTokens());
@@ -273,20 +356,21 @@ public final class Gateway implements AutoCloseable {
           "invalid_api_key", "Authorization must be 'Bearer <apiKey>'.");
     }
     String key = authorization.substring(prefix.length()).trim();
-    SessionStore.Session session = sessions.lookup(key);
+    Session session = sessions.lookup(key);
     JsonNode root = parse(body);
     long maxTokens = maxTokensOf(root);
     Job job = jobOf(root, maxTokens);
     checkModel(job.model());
-    rateLimit(session.owner);
+    rateLimit(session.owner());
     BigInteger quote = config.quote(maxTokens);
-    BigInteger free = escrow.freeBalance(session.owner);
+    BigInteger free = escrow.freeBalance(session.owner());
     if (free.compareTo(quote) < 0) {
       throw GatewayException.paymentRequired(
           "insufficient_escrow",
           "The escrow's free balance " + free + " does not cover the quote " + quote + ".");
     }
     sessions.charge(session, quote);
+    metrics.sessionCharge(quote);
     return job;
   }
 
@@ -383,12 +467,14 @@ public final class Gateway implements AutoCloseable {
               }
               Verification.Valid<SessionGrant> ok = (Verification.Valid<SessionGrant>) v;
               SessionGrant g = ok.message();
+              checkExpiry(g.expiry(), config.maxSessionValidity(), "maxSessionValidity");
               rateLimit(ok.signer());
               if (!nonces.tryUse(ok.signer(), g.nonce(), g.expiry())) {
                 throw GatewayException.conflict(
                     "nonce_replayed", "Nonce " + g.nonce() + " was already used.");
               }
-              String key = sessions.open(g.sessionId(), ok.signer(), g.spendingCap(), g.expiry());
+              String key =
+                  sessions.openSession(g.sessionId(), ok.signer(), g.spendingCap(), g.expiry());
               if (key == null) {
                 throw GatewayException.conflict(
                     "session_exists", "Session " + g.sessionId() + " is already open.");
@@ -423,8 +509,8 @@ public final class Gateway implements AutoCloseable {
               }
               Verification.Valid<RevokeSession> ok = (Verification.Valid<RevokeSession>) v;
               RevokeSession r = ok.message();
-              SessionStore.Session s = sessions.revocable(r.sessionId(), ok.signer());
-              if (!nonces.tryUse(ok.signer(), r.nonce(), s.expiry)) {
+              Session s = sessions.revocable(r.sessionId(), ok.signer());
+              if (!nonces.tryUse(ok.signer(), r.nonce(), s.expiry())) {
                 throw GatewayException.conflict(
                     "nonce_replayed", "Nonce " + r.nonce() + " was already used.");
               }
@@ -454,6 +540,7 @@ public final class Gateway implements AutoCloseable {
     }
     Throwable t = ctx.failure();
     if (t instanceof GatewayException g) {
+      countRefusal(ctx, g);
       sendError(response, g);
       return;
     }
@@ -592,6 +679,56 @@ public final class Gateway implements AutoCloseable {
       throw GatewayException.notFound(
           "model_not_found", "The model '" + model + "' does not exist.");
     }
+  }
+
+  /**
+   * Answers 429 at once, before any key lookup or signature check, while the client's IP is over
+   * its limit of failed authentications.
+   */
+  private void authFailureGate(RoutingContext ctx) {
+    if (authFailures.exceeded(remoteIp(ctx))) {
+      ctx.fail(
+          new GatewayException(
+              429,
+              "requests",
+              "too_many_auth_failures",
+              "Too many failed authentications from this address; retry after "
+                  + config.rateWindowSeconds()
+                  + " seconds."));
+      return;
+    }
+    ctx.next();
+  }
+
+  /** Meters a refusal by its code and counts a failed authentication against the client's IP. */
+  private void countRefusal(RoutingContext ctx, GatewayException g) {
+    metrics.rejection(g.code());
+    if (AUTH_FAILURES.contains(g.code())) {
+      authFailures.record(remoteIp(ctx));
+    }
+  }
+
+  /** Refuses a signed expiry beyond now + {@code max} (which bounds what the nonce store keeps). */
+  private void checkExpiry(long expiry, Duration max, String limitName) {
+    long latest = clock.instant().getEpochSecond() + max.getSeconds();
+    if (expiry > latest) {
+      throw GatewayException.badRequest(
+          "expiry_too_far",
+          "expiry "
+              + expiry
+              + " is too far ahead: this gateway's "
+              + limitName
+              + " is "
+              + max.getSeconds()
+              + " seconds, so the latest accepted now is "
+              + latest
+              + ".");
+    }
+  }
+
+  private static String remoteIp(RoutingContext ctx) {
+    io.vertx.core.net.SocketAddress a = ctx.request().remoteAddress();
+    return a == null || a.hostAddress() == null ? "unknown" : a.hostAddress();
   }
 
   private void rateLimit(EthAddress address) {

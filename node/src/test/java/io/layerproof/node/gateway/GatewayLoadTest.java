@@ -96,7 +96,8 @@ class GatewayLoadTest {
         buyer -> buyer.equals(poor) ? BigInteger.ONE : new BigInteger("1000000000000000000000");
     GatewayConfig config =
         new GatewayConfig(
-            MODEL, BODY_LIMIT, BigInteger.valueOf(1000), BigInteger.TEN, 4, 64, 1_000_000, 60);
+                MODEL, BODY_LIMIT, BigInteger.valueOf(1000), BigInteger.TEN, 4, 64, 1_000_000, 60)
+            .withAuthFailureLimit(1_000_000);
     BigInteger price = config.quote(MAX_TOKENS);
     try (LlamaModel model = LlamaModel.open(DefaultModel.ensure(dir, SynthProgress.NONE));
         PipelineBackend pipeline = new PipelineBackend(model)) {

@@ -91,7 +91,8 @@ class GatewayTest {
         buyer -> buyer.equals(poor) ? BigInteger.ONE : new BigInteger("1000000000000000000000");
     config =
         new GatewayConfig(
-            MODEL, BODY_LIMIT, BigInteger.valueOf(1000), BigInteger.TEN, 4, 64, 1000, 60);
+                MODEL, BODY_LIMIT, BigInteger.valueOf(1000), BigInteger.TEN, 4, 64, 1000, 60)
+            .withAuthFailureLimit(1_000_000);
     Clock clock = Clock.systemUTC();
     gateway =
         new Gateway(
