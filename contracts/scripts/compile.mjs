@@ -2,7 +2,7 @@
 // Compiles contracts/src/*.sol with the pinned npm solc and writes <Name>.abi / <Name>.bin for
 // the deployable contracts. Deterministic: source keys are relative paths and the JSON is
 // pretty-printed with a fixed layout, so re-running produces identical bytes. Warnings fail the
-// build, like errors. Usage: node scripts/compile.mjs [--out <dir>]   (default: artifacts/)
+// build, like errors, and so does runtime code over EIP-170's 24,576 bytes. Usage: node scripts/compile.mjs [--out <dir>]   (default: artifacts/)
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -13,6 +13,8 @@ const solc = require('solc');
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CONTRACTS = ['ComputeToken', 'ProviderRegistry', 'JobMarket', 'LedgerAnchor', 'RewardDistributor'];
+// EIP-170: a chain refuses to deploy runtime code larger than this.
+const MAX_RUNTIME_BYTES = 24576;
 
 function parseArgs(argv) {
   let out = path.join(root, 'artifacts');
@@ -48,7 +50,7 @@ function main() {
       // go-ethereum's Shanghai EVM in the embedded devnet has no MCOPY (Cancun), solc's default emits it.
       evmVersion: 'shanghai',
       optimizer: { enabled: true, runs: 200 },
-      outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } },
+      outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object'] } },
     },
   };
   const output = JSON.parse(solc.compile(JSON.stringify(input), { import: findImport }));
@@ -67,15 +69,23 @@ function main() {
   if (ignored > 0) console.log(`note: ${ignored} warning(s) inside node_modules dependencies not shown`);
 
   fs.mkdirSync(out, { recursive: true });
+  const sizes = [];
   for (const name of CONTRACTS) {
     const unit = output.contracts[`src/${name}.sol`]?.[name];
     if (!unit) throw new Error(`no output for ${name}`);
     const bin = unit.evm.bytecode.object;
     if (!bin) throw new Error(`${name} has no bytecode (abstract?)`);
+    const runtime = unit.evm.deployedBytecode.object.length / 2;
+    if (runtime > MAX_RUNTIME_BYTES) {
+      console.error(`${name}: runtime code is ${runtime} bytes, over EIP-170's ${MAX_RUNTIME_BYTES}`);
+      process.exit(1);
+    }
+    sizes.push(`${name} ${runtime}`);
     fs.writeFileSync(path.join(out, `${name}.abi`), JSON.stringify(unit.abi, null, 2) + '\n');
     fs.writeFileSync(path.join(out, `${name}.bin`), bin);
   }
   console.log(`compiled ${CONTRACTS.length} contracts with solc ${solc.version()} into ${out}`);
+  console.log(`runtime code bytes (EIP-170 limit ${MAX_RUNTIME_BYTES}): ${sizes.join(', ')}`);
 }
 
 main();

@@ -17,12 +17,16 @@ import {RewardDistributor} from "./RewardDistributor.sol";
 /// EIP-712 signed request and a shard assignment, providers commit to their layer activations,
 /// and after the challenge window the job is either finalized (providers and verifier paid
 /// through the RewardDistributor, the unused part refunded) or, on a verifier quorum's fraud
-/// verdict, the cheating provider is slashed and the buyer refunded in full.
+/// verdict, the cheating provider is slashed and the buyer refunded in full. Instead of signing
+/// each request, a buyer may sign one SessionGrant: active sequencers then open jobs for the
+/// buyer under it (openJobWithSession) up to its spending cap, until it expires or is revoked.
 /// @dev Money invariants, to the wei, between transactions:
 ///  (M1) token.balanceOf(this) >= sum over buyers of escrow.balance, with equality unless tokens
 ///       were sent here directly. Slashed tokens arrive and leave within resolveFraud.
 ///  (M2) for every buyer, escrow.locked == sum of maxPrice over the buyer's Open jobs
 ///       and escrow.locked <= escrow.balance; only balance - locked can be withdrawn.
+///  (M5) for every buyer and session, sessionSpent == sum of maxPrice over the jobs opened under
+///       it, each of which was within the cap of the grant it was opened with.
 ///  (M3) finalize: maxPrice == cost + refund, cost == verifierFee + sum(provider payouts);
 ///       cost leaves escrow to the distributor, refund stays in the buyer's free balance.
 ///  (M4) resolveFraud: slashed == challengers * rewardEach + toTreasury; the buyer's maxPrice
@@ -37,6 +41,9 @@ contract JobMarket is AccessControl, ReentrancyGuard, EIP712 {
     );
     bytes32 public constant FRAUD_VERDICT_TYPEHASH =
         keccak256("FraudVerdict(bytes32 jobId,uint256 shardIndex,bytes32 evidenceHash)");
+    bytes32 public constant SESSION_GRANT_TYPEHASH =
+        keccak256("SessionGrant(bytes32 sessionId,uint256 spendingCap,uint64 expiry,uint256 nonce)");
+    bytes32 public constant REVOKE_SESSION_TYPEHASH = keccak256("RevokeSession(bytes32 sessionId,uint256 nonce)");
 
     uint256 public constant BPS = 10_000;
     /// @notice Bounds the loops of openJob / finalize / resolveFraud.
@@ -60,6 +67,19 @@ contract JobMarket is AccessControl, ReentrancyGuard, EIP712 {
         uint256 maxPrice;
         uint256 nonce;
         uint256 expiry;
+    }
+
+    /// @notice What the buyer signs once (EIP-712, same domain) to open a spending session: any
+    /// active sequencer may then open jobs for the buyer without a per-request signature, while
+    /// now < expiry, the session is not revoked, and the maxPrice of all jobs opened under
+    /// sessionId stays <= spendingCap. `nonce` is the wallet's own counter (so a buyer can sign
+    /// distinct grants); it is not consumed on chain: the sessionId is the unit of spending and
+    /// of revocation.
+    struct SessionGrant {
+        bytes32 sessionId;
+        uint256 spendingCap;
+        uint64 expiry;
+        uint256 nonce;
     }
 
     /// @notice Provider of layers [startLayer, endLayer). Shards are contiguous from layer 0.
@@ -130,6 +150,10 @@ contract JobMarket is AccessControl, ReentrancyGuard, EIP712 {
     mapping(address => mapping(uint256 => bool)) public nonceUsed;
     mapping(bytes32 => Job) private _jobs;
     mapping(bytes32 => mapping(uint256 => Shard)) private _shards;
+    /// @notice Sum of maxPrice locked by the jobs opened under buyer's sessionId (the conservative
+    /// bound: it counts what was locked, not what the jobs finally cost, and never goes down).
+    mapping(address => mapping(bytes32 => uint256)) public sessionSpent;
+    mapping(address => mapping(bytes32 => bool)) public sessionRevoked;
 
     event Deposited(address indexed buyer, uint256 amount, uint256 balance);
     event Withdrawn(address indexed buyer, uint256 amount, uint256 balance);
@@ -146,6 +170,11 @@ contract JobMarket is AccessControl, ReentrancyGuard, EIP712 {
         uint256 nonce,
         uint256 expiry
     );
+    /// @notice A job opened under a session grant; `spent` is the session's total after it.
+    event SessionCharged(
+        bytes32 indexed jobId, address indexed buyer, bytes32 indexed sessionId, uint256 amount, uint256 spent
+    );
+    event SessionRevoked(address indexed buyer, bytes32 indexed sessionId);
     event ShardAssigned(
         bytes32 indexed jobId, uint256 shardIndex, address indexed provider, uint16 startLayer, uint16 endLayer
     );
@@ -206,6 +235,12 @@ contract JobMarket is AccessControl, ReentrancyGuard, EIP712 {
     error TooManySignatures(uint256 count, uint256 max);
     error SignersNotAscending(address signer);
     error AccusedCannotSign(address provider);
+    error JobAlreadyExists(bytes32 jobId);
+    error ZeroSessionId();
+    error InvalidSessionSignature(address buyer);
+    error SessionIsRevoked(address buyer, bytes32 sessionId);
+    error SessionExpired(bytes32 sessionId, uint256 expiry);
+    error SessionCapExceeded(uint256 spent, uint256 maxPrice, uint256 cap);
 
     constructor(
         IERC20 token_,
@@ -271,32 +306,54 @@ contract JobMarket is AccessControl, ReentrancyGuard, EIP712 {
         ShardAssignment[] calldata assignment,
         address verifier
     ) external returns (bytes32 jobId) {
-        if (!registry.isActiveAs(msg.sender, ROLE_SEQUENCER)) revert NotSequencer(msg.sender);
-        if (block.timestamp > req.expiry) revert RequestExpired(req.expiry);
-        if (req.maxPrice == 0) revert ZeroMaxPrice();
+        _requireSequencer();
         jobId = hashJobRequest(req);
-        (address signer, ECDSA.RecoverError err,) = ECDSA.tryRecover(jobId, signature);
-        if (err != ECDSA.RecoverError.NoError || signer != buyer) revert InvalidBuyerSignature(buyer);
-        if (nonceUsed[buyer][req.nonce]) revert NonceAlreadyUsed(buyer, req.nonce);
-        Escrow storage e = _escrows[buyer];
-        uint256 free = e.balance - e.locked;
-        if (free < req.maxPrice) revert InsufficientFreeBalance(free, req.maxPrice);
+        if (!_signedBy(buyer, jobId, signature)) revert InvalidBuyerSignature(buyer);
+        _openJob(jobId, buyer, req, assignment, verifier);
+    }
 
-        nonceUsed[buyer][req.nonce] = true;
-        e.locked += req.maxPrice;
-        _assignShards(jobId, assignment, verifier);
+    /// @notice Opens a job for `buyer` under a session grant instead of a signature over the
+    /// request. Trust model: a valid grant lets ANY active sequencer open jobs for the buyer, with
+    /// requests and placements of the sequencer's choosing, until grant.expiry (valid while
+    /// block.timestamp < expiry) or until the buyer revokes the session (revokeSession /
+    /// revokeSessionWithSig), and only up to grant.spendingCap in total: the sum of the maxPrice of
+    /// every job opened under the same (buyer, sessionId) never exceeds the cap. That sum counts
+    /// the locked maxPrice, not the final cost, and is never refunded. The cap therefore bounds
+    /// what one sessionId can lock, which is why sessionIds must be fresh random values: grants
+    /// that reuse a sessionId share one spent counter, but each may bring its own cap and expiry.
+    /// Everything else is openJob's: request expiry, maxPrice > 0, the request nonce used once
+    /// (the same nonces as openJob and cancelNonce), the buyer's free escrow, shards, verifier.
+    /// @return jobId the EIP-712 digest of the request, as for openJob.
+    function openJobWithSession(
+        address buyer,
+        SessionGrant calldata grant,
+        bytes calldata grantSignature,
+        JobRequest calldata req,
+        ShardAssignment[] calldata assignment,
+        address verifier
+    ) external returns (bytes32 jobId) {
+        _requireSequencer();
+        uint256 spent = _chargeSession(buyer, grant, grantSignature, req.maxPrice);
+        jobId = hashJobRequest(req);
+        _openJob(jobId, buyer, req, assignment, verifier);
+        emit SessionCharged(jobId, buyer, grant.sessionId, req.maxPrice, spent);
+    }
 
-        Job storage job = _jobs[jobId];
-        job.buyer = buyer;
-        job.commitDeadline = uint40(block.timestamp + _params.commitWindow);
-        job.challengeWindow = _params.challengeWindow;
-        job.status = JobStatus.Open;
-        job.shardCount = uint8(assignment.length);
-        job.verifier = verifier;
-        job.verifierFeeBps = _params.verifierFeeBps;
-        job.maxPrice = req.maxPrice;
-        job.unitPrice = _params.unitPrice;
-        _emitOpened(jobId, buyer, verifier, req);
+    /// @notice Ends the caller's session `sessionId` for good: no job can be opened under it any
+    /// more (jobs already open run to the end). Idempotent; SessionRevoked is emitted once, on the
+    /// first revocation. A sessionId may be revoked before any job used it.
+    function revokeSession(bytes32 sessionId) external {
+        _revokeSession(msg.sender, sessionId);
+    }
+
+    /// @notice revokeSession on the buyer's EIP-712 RevokeSession signature, submitted by anyone
+    /// (e.g. the gateway, so the buyer needs no gas). Replaying the signature is harmless: a
+    /// revocation cannot be undone. `nonce` is the wallet's own counter, not consumed on chain.
+    function revokeSessionWithSig(address buyer, bytes32 sessionId, uint256 nonce, bytes calldata signature)
+        external
+    {
+        if (!_signedBy(buyer, hashRevokeSession(sessionId, nonce), signature)) revert InvalidSessionSignature(buyer);
+        _revokeSession(buyer, sessionId);
     }
 
     /// @notice The shard's provider commits to the Merkle root of its layer activations and
@@ -418,6 +475,16 @@ contract JobMarket is AccessControl, ReentrancyGuard, EIP712 {
         return _hashTypedDataV4(keccak256(abi.encode(JOB_REQUEST_TYPEHASH, req)));
     }
 
+    /// @notice The EIP-712 digest of a session grant, what the buyer signs to open a session.
+    function hashSessionGrant(SessionGrant calldata grant) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(SESSION_GRANT_TYPEHASH, grant)));
+    }
+
+    /// @notice The EIP-712 digest of a session revocation, what revokeSessionWithSig checks.
+    function hashRevokeSession(bytes32 sessionId, uint256 nonce) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(REVOKE_SESSION_TYPEHASH, sessionId, nonce)));
+    }
+
     function hashFraudVerdict(bytes32 jobId, uint256 shardIndex, bytes32 evidenceHash) public view returns (bytes32) {
         return _hashTypedDataV4(keccak256(abi.encode(FRAUD_VERDICT_TYPEHASH, jobId, shardIndex, evidenceHash)));
     }
@@ -431,6 +498,78 @@ contract JobMarket is AccessControl, ReentrancyGuard, EIP712 {
         e.balance = balance;
         token.safeTransferFrom(msg.sender, address(this), amount);
         emit Deposited(msg.sender, amount, balance);
+    }
+
+    function _requireSequencer() private view {
+        if (!registry.isActiveAs(msg.sender, ROLE_SEQUENCER)) revert NotSequencer(msg.sender);
+    }
+
+    /// @dev True when `signature` is a valid ECDSA signature of `digest` by `signer` (an EOA).
+    function _signedBy(address signer, bytes32 digest, bytes calldata signature) private pure returns (bool) {
+        (address recovered, ECDSA.RecoverError err,) = ECDSA.tryRecover(digest, signature);
+        return err == ECDSA.RecoverError.NoError && recovered == signer;
+    }
+
+    /// @dev Checks the grant and adds maxPrice to the session's spent total, which it returns.
+    /// The caller opens the job in the same transaction, so any later revert undoes the charge.
+    function _chargeSession(address buyer, SessionGrant calldata grant, bytes calldata signature, uint256 maxPrice)
+        private
+        returns (uint256 spent)
+    {
+        if (!_signedBy(buyer, hashSessionGrant(grant), signature)) revert InvalidSessionSignature(buyer);
+        bytes32 sessionId = grant.sessionId;
+        if (sessionId == bytes32(0)) revert ZeroSessionId();
+        if (sessionRevoked[buyer][sessionId]) revert SessionIsRevoked(buyer, sessionId);
+        if (block.timestamp >= grant.expiry) revert SessionExpired(sessionId, grant.expiry);
+        uint256 before = sessionSpent[buyer][sessionId];
+        uint256 cap = grant.spendingCap;
+        // Two grants may share a sessionId with different caps, so `before` can exceed this cap.
+        if (before > cap || maxPrice > cap - before) revert SessionCapExceeded(before, maxPrice, cap);
+        spent = before + maxPrice;
+        sessionSpent[buyer][sessionId] = spent;
+    }
+
+    function _revokeSession(address buyer, bytes32 sessionId) private {
+        if (sessionId == bytes32(0)) revert ZeroSessionId();
+        if (sessionRevoked[buyer][sessionId]) return;
+        sessionRevoked[buyer][sessionId] = true;
+        emit SessionRevoked(buyer, sessionId);
+    }
+
+    /// @dev openJob's request checks and effects, shared by openJob and openJobWithSession once
+    /// the caller authorized the request (the buyer's signature or a session grant).
+    function _openJob(
+        bytes32 jobId,
+        address buyer,
+        JobRequest calldata req,
+        ShardAssignment[] calldata assignment,
+        address verifier
+    ) private {
+        if (block.timestamp > req.expiry) revert RequestExpired(req.expiry);
+        if (req.maxPrice == 0) revert ZeroMaxPrice();
+        if (nonceUsed[buyer][req.nonce]) revert NonceAlreadyUsed(buyer, req.nonce);
+        // The jobId does not name the buyer: another buyer's identical request (or one a sequencer
+        // builds under a session) must not overwrite a job. Warms the slot written below.
+        Job storage job = _jobs[jobId];
+        if (job.status != JobStatus.None) revert JobAlreadyExists(jobId);
+        Escrow storage e = _escrows[buyer];
+        uint256 free = e.balance - e.locked;
+        if (free < req.maxPrice) revert InsufficientFreeBalance(free, req.maxPrice);
+
+        nonceUsed[buyer][req.nonce] = true;
+        e.locked += req.maxPrice;
+        _assignShards(jobId, assignment, verifier);
+
+        job.buyer = buyer;
+        job.commitDeadline = uint40(block.timestamp + _params.commitWindow);
+        job.challengeWindow = _params.challengeWindow;
+        job.status = JobStatus.Open;
+        job.shardCount = uint8(assignment.length);
+        job.verifier = verifier;
+        job.verifierFeeBps = _params.verifierFeeBps;
+        job.maxPrice = req.maxPrice;
+        job.unitPrice = _params.unitPrice;
+        _emitOpened(jobId, buyer, verifier, req);
     }
 
     function _assignShards(bytes32 jobId, ShardAssignment[] calldata assignment, address verifier) private {

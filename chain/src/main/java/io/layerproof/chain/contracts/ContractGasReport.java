@@ -156,6 +156,53 @@ public final class ContractGasReport {
         "JobMarket.resolveFraud (quorum 2, slash + rewards)",
         send(admin.market().resolveFraud(job2, BigInteger.ZERO, evidence, sigs)));
 
+    // Two jobs of the same shape opened under a session grant instead of signed requests, left
+    // open (after the jobs above settle, so their escrow updates are measured as before).
+    JobMarket.SessionGrant grant =
+        new JobMarket.SessionGrant(
+            h("bench-session"),
+            LPC.multiply(BigInteger.valueOf(50)),
+            now(web3j).add(BigInteger.valueOf(3600)),
+            BigInteger.ONE);
+    byte[] grantSig = JobMarketEip712.signSessionGrant(chainId, addresses.market(), grant, buyer);
+    record(
+        gas,
+        "JobMarket.openJobWithSession (2 shards, first job of the session)",
+        send(
+            sequencer
+                .market()
+                .openJobWithSession(
+                    buyer.getAddress(),
+                    grant,
+                    grantSig,
+                    request(sequencer, 3),
+                    shards(p1, p2),
+                    v1.getAddress())));
+    record(
+        gas,
+        "JobMarket.openJobWithSession (2 shards)",
+        send(
+            sequencer
+                .market()
+                .openJobWithSession(
+                    buyer.getAddress(),
+                    grant,
+                    grantSig,
+                    request(sequencer, 4),
+                    shards(p1, p2),
+                    v1.getAddress())));
+    record(
+        gas,
+        "JobMarket.revokeSessionWithSig",
+        send(
+            sequencer
+                .market()
+                .revokeSessionWithSig(
+                    buyer.getAddress(),
+                    grant.sessionId,
+                    BigInteger.ONE,
+                    JobMarketEip712.signRevokeSession(
+                        chainId, addresses.market(), grant.sessionId, BigInteger.ONE, buyer))));
     record(gas, "JobMarket.withdraw", send(b.market().withdraw(LPC)));
     LayerproofContracts node = admin.as(p2);
     record(gas, "ProviderRegistry.requestUnbond", send(node.registry().requestUnbond(LPC)));
@@ -173,29 +220,34 @@ public final class ContractGasReport {
       long nonce,
       Map<String, BigInteger> gas) {
     String market = sequencer.addresses().market();
-    JobMarket.JobRequest req =
-        new JobMarket.JobRequest(
-            h("bench-model"),
-            h("messages-" + nonce),
-            BigInteger.valueOf(300),
-            LPC.multiply(BigInteger.TEN),
-            BigInteger.valueOf(nonce),
-            now(sequencer.web3j()).add(BigInteger.valueOf(3600)));
+    JobMarket.JobRequest req = request(sequencer, nonce);
     byte[] sig = JobMarketEip712.signJobRequest(sequencer.chainId(), market, req, buyer);
-    List<JobMarket.ShardAssignment> shards =
-        List.of(
-            new JobMarket.ShardAssignment(p1.getAddress(), BigInteger.ZERO, BigInteger.valueOf(16)),
-            new JobMarket.ShardAssignment(
-                p2.getAddress(), BigInteger.valueOf(16), BigInteger.valueOf(32)));
     TransactionReceipt r =
         send(
             sequencer
                 .market()
-                .openJob(buyer.getAddress(), req, sig, shards, verifier.getAddress()));
+                .openJob(buyer.getAddress(), req, sig, shards(p1, p2), verifier.getAddress()));
     if (gas != null) {
       record(gas, "JobMarket.openJob (2 shards)", r);
     }
     return JobMarketEip712.jobRequestDigest(sequencer.chainId(), market, req);
+  }
+
+  private static JobMarket.JobRequest request(LayerproofContracts sequencer, long nonce) {
+    return new JobMarket.JobRequest(
+        h("bench-model"),
+        h("messages-" + nonce),
+        BigInteger.valueOf(300),
+        LPC.multiply(BigInteger.TEN),
+        BigInteger.valueOf(nonce),
+        now(sequencer.web3j()).add(BigInteger.valueOf(3600)));
+  }
+
+  private static List<JobMarket.ShardAssignment> shards(Credentials p1, Credentials p2) {
+    return List.of(
+        new JobMarket.ShardAssignment(p1.getAddress(), BigInteger.ZERO, BigInteger.valueOf(16)),
+        new JobMarket.ShardAssignment(
+            p2.getAddress(), BigInteger.valueOf(16), BigInteger.valueOf(32)));
   }
 
   private static TransactionReceipt claim(

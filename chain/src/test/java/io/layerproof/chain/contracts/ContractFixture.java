@@ -208,6 +208,47 @@ final class ContractFixture {
         verifier);
   }
 
+  /** A grant for a fresh random session, valid for {@code seconds} from the latest block. */
+  JobMarket.SessionGrant grant(BigInteger spendingCap, long seconds) {
+    return new JobMarket.SessionGrant(
+        random32(), spendingCap, now().add(BigInteger.valueOf(seconds)), BigInteger.ONE);
+  }
+
+  byte[] sign(JobMarket.SessionGrant grant, Credentials buyer) {
+    return JobMarketEip712.signSessionGrant(chainId, addresses.market(), grant, buyer);
+  }
+
+  /** Opens a job of {@code maxPrice} for {@code buyer} under {@code grant}, with fresh nodes. */
+  Job openWithSession(
+      Credentials buyer, JobMarket.SessionGrant grant, BigInteger maxPrice, int shardCount) {
+    List<Credentials> providers = new ArrayList<>();
+    for (int i = 0; i < shardCount; i++) {
+      providers.add(node(PROVIDER));
+    }
+    Credentials verifier = node(VERIFIER);
+    JobMarket.JobRequest req = request(maxPrice);
+    send(
+        as(sequencer())
+            .market()
+            .openJobWithSession(
+                buyer.getAddress(),
+                grant,
+                sign(grant, buyer),
+                req,
+                shards(providers),
+                verifier.getAddress()));
+    return new Job(
+        JobMarketEip712.jobRequestDigest(chainId, addresses.market(), req),
+        buyer,
+        req,
+        providers,
+        verifier);
+  }
+
+  BigInteger spent(Credentials buyer, JobMarket.SessionGrant grant) {
+    return send(admin.market().sessionSpent(buyer.getAddress(), grant.sessionId));
+  }
+
   void commit(Job job, int shard, long workUnits) {
     send(
         as(job.providers().get(shard))

@@ -868,6 +868,423 @@ public abstract class ContractSuite {
     }
   }
 
+  // =================================================================== JobMarket: sessions
+
+  @Nested
+  class Sessions {
+
+    private JobMarket.JobRequest withNonce(JobMarket.JobRequest r, BigInteger nonce) {
+      return new JobMarket.JobRequest(
+          r.model, r.messagesHash, r.maxTokens, r.maxPrice, nonce, r.expiry);
+    }
+
+    @Test
+    void hashesAndConstantsMatchTheJavaSigner() {
+      JobMarket m = f.admin.market();
+      assertArrayEquals(h(JobMarketEip712.SESSION_GRANT_TYPE), send(m.SESSION_GRANT_TYPEHASH()));
+      assertArrayEquals(h(JobMarketEip712.REVOKE_SESSION_TYPE), send(m.REVOKE_SESSION_TYPEHASH()));
+      JobMarket.SessionGrant g =
+          new JobMarket.SessionGrant(
+              random32(), LPC.multiply(BigInteger.valueOf(3)), TWO.pow(64).subtract(ONE), TWO);
+      assertArrayEquals(
+          JobMarketEip712.sessionGrantDigest(f.chainId, f.addresses.market(), g),
+          send(m.hashSessionGrant(g)));
+      byte[] id = random32();
+      BigInteger nonce = BigInteger.valueOf(77);
+      assertArrayEquals(
+          JobMarketEip712.revokeSessionDigest(f.chainId, f.addresses.market(), id, nonce),
+          send(m.hashRevokeSession(id, nonce)));
+      String nobody = f.account().getAddress();
+      assertEquals(ZERO, send(m.sessionSpent(nobody, id)));
+      assertFalse(send(m.sessionRevoked(nobody, id)));
+    }
+
+    @Test
+    void aSessionOpensJobsAndChargesTheLockedMaxPriceUpToItsCap() {
+      Credentials b = f.buyer(LPC);
+      BigInteger cap = LPC.divide(TWO);
+      JobMarket.SessionGrant g = f.grant(cap, 3_600);
+      byte[] grantSig = f.sign(g, b);
+      Credentials p = f.node(PROVIDER);
+      Credentials v = f.node(VERIFIER);
+      JobMarket seq = f.as(f.sequencer()).market();
+      var one = shards(List.of(p));
+      String buyer = b.getAddress();
+
+      BigInteger first = LPC.divide(BigInteger.TEN);
+      JobMarket.JobRequest r1 = f.request(first);
+      TransactionReceipt t1 =
+          send(seq.openJobWithSession(buyer, g, grantSig, r1, one, v.getAddress()));
+      byte[] id1 = JobMarketEip712.jobRequestDigest(f.chainId, f.addresses.market(), r1);
+      var opened = JobMarket.getJobOpenedEvents(t1).get(0);
+      assertArrayEquals(id1, opened.jobId);
+      assertEquals(buyer, opened.buyer);
+      assertEquals(f.sequencer().getAddress(), opened.sequencer);
+      assertEquals(first, opened.maxPrice);
+      var charged = JobMarket.getSessionChargedEvents(t1).get(0);
+      assertArrayEquals(id1, charged.jobId);
+      assertEquals(buyer, charged.buyer);
+      assertArrayEquals(g.sessionId, charged.sessionId);
+      assertEquals(first, charged.amount);
+      assertEquals(first, charged.spent);
+      assertEquals(first, f.spent(b, g));
+      assertEquals(first, f.locked(buyer));
+      assertTrue(send(f.admin.market().nonceUsed(buyer, r1.nonce)));
+      JobMarket.Job job = send(f.admin.market().jobInfo(id1));
+      assertEquals(buyer, job.buyer);
+      assertEquals(ONE, job.status);
+      assertEquals(first, job.maxPrice);
+
+      BigInteger second = LPC.divide(BigInteger.valueOf(5));
+      JobMarket.JobRequest r2 = f.request(second);
+      var charged2 =
+          JobMarket.getSessionChargedEvents(
+                  send(seq.openJobWithSession(buyer, g, grantSig, r2, one, v.getAddress())))
+              .get(0);
+      BigInteger spent = first.add(second);
+      assertEquals(second, charged2.amount);
+      assertEquals(spent, charged2.spent);
+      assertEquals(spent, f.spent(b, g));
+      assertEquals(spent, f.locked(buyer));
+      assertEquals(LPC.subtract(spent), f.free(buyer));
+
+      // One wei over the cap: reverts with the numbers, and nothing moves.
+      BigInteger left = cap.subtract(spent);
+      JobMarket.JobRequest over = f.request(left.add(ONE));
+      BigInteger marketTokens = f.balanceOf(f.addresses.market());
+      ContractRevertException e =
+          reverts(
+              "SessionCapExceeded",
+              () -> send(seq.openJobWithSession(buyer, g, grantSig, over, one, v.getAddress())));
+      assertEquals(List.of(spent, left.add(ONE), cap), e.args());
+      assertEquals(spent, f.spent(b, g));
+      assertEquals(spent, f.locked(buyer));
+      assertEquals(LPC, f.escrowBalance(buyer));
+      assertEquals(marketTokens, f.balanceOf(f.addresses.market()));
+      assertFalse(send(f.admin.market().nonceUsed(buyer, over.nonce)));
+      byte[] overId = JobMarketEip712.jobRequestDigest(f.chainId, f.addresses.market(), over);
+      assertEquals(ZERO, send(f.admin.market().jobInfo(overId)).status);
+
+      // Exactly up to the cap is allowed; then not one wei more.
+      JobMarket.JobRequest rest = f.request(left);
+      send(seq.openJobWithSession(buyer, g, grantSig, rest, one, v.getAddress()));
+      assertEquals(cap, f.spent(b, g));
+      assertEquals(cap, f.locked(buyer));
+      JobMarket.JobRequest oneWei = f.request(ONE);
+      reverts(
+          "SessionCapExceeded",
+          () -> send(seq.openJobWithSession(buyer, g, grantSig, oneWei, one, v.getAddress())));
+      // The cap binds the session, not the buyer: a signed request still opens from the rest.
+      send(seq.openJob(buyer, oneWei, f.sign(oneWei, b), one, v.getAddress()));
+      assertEquals(cap.add(ONE), f.locked(buyer));
+      assertEquals(cap, f.spent(b, g));
+    }
+
+    @Test
+    void aSecondGrantWithTheSameSessionIdSharesTheSpentTotal() {
+      Credentials b = f.buyer(LPC);
+      JobMarket.SessionGrant big = f.grant(LPC.divide(TWO), 3_600);
+      f.openWithSession(b, big, LPC.divide(BigInteger.valueOf(4)), 1);
+      JobMarket.SessionGrant small =
+          new JobMarket.SessionGrant(
+              big.sessionId, LPC.divide(BigInteger.TEN), big.expiry, big.nonce.add(ONE));
+      ContractRevertException e =
+          reverts("SessionCapExceeded", () -> f.openWithSession(b, small, ONE, 1));
+      assertEquals(
+          List.of(LPC.divide(BigInteger.valueOf(4)), ONE, LPC.divide(BigInteger.TEN)), e.args());
+      assertEquals(LPC.divide(BigInteger.valueOf(4)), f.spent(b, big));
+    }
+
+    @Test
+    void rejectsBadGrantsCallersAndRequests() {
+      Credentials b = f.buyer(LPC);
+      Credentials p = f.node(PROVIDER);
+      Credentials v = f.node(VERIFIER);
+      JobMarket seq = f.as(f.sequencer()).market();
+      var one = shards(List.of(p));
+      String buyer = b.getAddress();
+      String verifier = v.getAddress();
+      JobMarket.SessionGrant g = f.grant(LPC, 3_600);
+      byte[] grantSig = f.sign(g, b);
+      JobMarket.JobRequest ok = f.request(LPC.divide(BigInteger.TEN));
+
+      ContractRevertException notSeq =
+          reverts(
+              "NotSequencer",
+              () ->
+                  send(f.as(p).market().openJobWithSession(buyer, g, grantSig, ok, one, verifier)));
+      assertEquals(p.getAddress(), notSeq.args().get(0));
+      // A grant the buyer did not sign: another key, garbage, or a raised cap.
+      Credentials mallory = f.buyer(LPC);
+      ContractRevertException wrong =
+          reverts(
+              "InvalidSessionSignature",
+              () -> send(seq.openJobWithSession(buyer, g, f.sign(g, mallory), ok, one, verifier)));
+      assertEquals(buyer, wrong.args().get(0));
+      reverts(
+          "InvalidSessionSignature",
+          () -> send(seq.openJobWithSession(buyer, g, new byte[65], ok, one, verifier)));
+      JobMarket.SessionGrant raised =
+          new JobMarket.SessionGrant(g.sessionId, LPC.multiply(TWO), g.expiry, g.nonce);
+      reverts(
+          "InvalidSessionSignature",
+          () -> send(seq.openJobWithSession(buyer, raised, grantSig, ok, one, verifier)));
+      // The buyer's grant opens nothing for another buyer.
+      reverts(
+          "InvalidSessionSignature",
+          () -> send(seq.openJobWithSession(mallory.getAddress(), g, grantSig, ok, one, verifier)));
+      JobMarket.SessionGrant zero =
+          new JobMarket.SessionGrant(new byte[32], LPC, g.expiry, g.nonce);
+      reverts(
+          "ZeroSessionId",
+          () -> send(seq.openJobWithSession(buyer, zero, f.sign(zero, b), ok, one, verifier)));
+      JobMarket.SessionGrant stale = new JobMarket.SessionGrant(random32(), LPC, f.now(), ONE);
+      ContractRevertException expired =
+          reverts(
+              "SessionExpired",
+              () ->
+                  send(seq.openJobWithSession(buyer, stale, f.sign(stale, b), ok, one, verifier)));
+      assertArrayEquals(stale.sessionId, (byte[]) expired.args().get(0));
+      assertEquals(stale.expiry, expired.args().get(1));
+      // openJob's own checks still apply.
+      JobMarket.JobRequest late =
+          new JobMarket.JobRequest(
+              ok.model,
+              ok.messagesHash,
+              ok.maxTokens,
+              ok.maxPrice,
+              ok.nonce,
+              f.now().subtract(ONE));
+      reverts(
+          "RequestExpired",
+          () -> send(seq.openJobWithSession(buyer, g, grantSig, late, one, verifier)));
+      JobMarket.JobRequest free =
+          new JobMarket.JobRequest(
+              ok.model, ok.messagesHash, ok.maxTokens, ZERO, ok.nonce, ok.expiry);
+      reverts(
+          "ZeroMaxPrice",
+          () -> send(seq.openJobWithSession(buyer, g, grantSig, free, one, verifier)));
+      JobMarket.JobRequest poor = f.request(LPC.add(ONE));
+      JobMarket.SessionGrant rich = f.grant(LPC.multiply(TWO), 3_600);
+      ContractRevertException noFunds =
+          reverts(
+              "InsufficientFreeBalance",
+              () ->
+                  send(seq.openJobWithSession(buyer, rich, f.sign(rich, b), poor, one, verifier)));
+      assertEquals(List.of(LPC, LPC.add(ONE)), noFunds.args());
+      reverts(
+          "NotActiveVerifier",
+          () -> send(seq.openJobWithSession(buyer, g, grantSig, ok, one, p.getAddress())));
+      reverts(
+          "NoShards",
+          () -> send(seq.openJobWithSession(buyer, g, grantSig, ok, List.of(), verifier)));
+      assertEquals(ZERO, f.spent(b, g));
+      assertEquals(ZERO, f.locked(buyer));
+
+      // A request nonce is spent once, whichever way the job opened.
+      send(seq.openJobWithSession(buyer, g, grantSig, ok, one, verifier));
+      ContractRevertException replay =
+          reverts(
+              "NonceAlreadyUsed",
+              () -> send(seq.openJobWithSession(buyer, g, grantSig, ok, one, verifier)));
+      assertEquals(List.of(buyer, ok.nonce), replay.args());
+      reverts("NonceAlreadyUsed", () -> send(seq.openJob(buyer, ok, f.sign(ok, b), one, verifier)));
+      JobMarket.JobRequest signed = f.request(ONE);
+      send(seq.openJob(buyer, signed, f.sign(signed, b), one, verifier));
+      reverts(
+          "NonceAlreadyUsed",
+          () -> send(seq.openJobWithSession(buyer, g, grantSig, signed, one, verifier)));
+      JobMarket.JobRequest cancelled = f.request(ONE);
+      send(f.as(b).market().cancelNonce(cancelled.nonce));
+      reverts(
+          "NonceAlreadyUsed",
+          () -> send(seq.openJobWithSession(buyer, g, grantSig, cancelled, one, verifier)));
+      assertEquals(ok.maxPrice, f.spent(b, g));
+      assertEquals(ok.maxPrice.add(ONE), f.locked(buyer));
+    }
+
+    @Test
+    void aGrantIsValidOnlyBeforeItsExpiry() {
+      Credentials b = f.buyer(LPC);
+      JobMarket.SessionGrant g = f.grant(LPC, 1_000);
+      f.openWithSession(b, g, LPC.divide(BigInteger.TEN), 1);
+      f.increaseTime(1_000);
+      ContractRevertException e = reverts("SessionExpired", () -> f.openWithSession(b, g, ONE, 1));
+      assertEquals(g.expiry, e.args().get(1));
+      assertEquals(LPC.divide(BigInteger.TEN), f.spent(b, g));
+      assertEquals(LPC.divide(BigInteger.TEN), f.locked(b.getAddress()));
+    }
+
+    @Test
+    void theBuyerRevokesASessionForGood() {
+      Credentials b = f.buyer(LPC);
+      JobMarket.SessionGrant g = f.grant(LPC, 3_600);
+      JobMarket.SessionGrant other = f.grant(LPC, 3_600);
+      ContractFixture.Job before = f.openWithSession(b, g, LPC.divide(BigInteger.TEN), 1);
+
+      var ev = JobMarket.getSessionRevokedEvents(send(f.as(b).market().revokeSession(g.sessionId)));
+      assertEquals(1, ev.size());
+      assertEquals(b.getAddress(), ev.get(0).buyer);
+      assertArrayEquals(g.sessionId, ev.get(0).sessionId);
+      assertTrue(send(f.admin.market().sessionRevoked(b.getAddress(), g.sessionId)));
+      // Idempotent: a second revocation succeeds and changes (and emits) nothing.
+      TransactionReceipt again = send(f.as(b).market().revokeSession(g.sessionId));
+      assertTrue(JobMarket.getSessionRevokedEvents(again).isEmpty());
+      assertTrue(send(f.admin.market().sessionRevoked(b.getAddress(), g.sessionId)));
+
+      ContractRevertException e =
+          reverts("SessionIsRevoked", () -> f.openWithSession(b, g, ONE, 1));
+      assertEquals(b.getAddress(), e.args().get(0));
+      assertArrayEquals(g.sessionId, (byte[]) e.args().get(1));
+      assertEquals(LPC.divide(BigInteger.TEN), f.spent(b, g));
+      assertEquals(LPC.divide(BigInteger.TEN), f.locked(b.getAddress()));
+      // Only that session of that buyer: the buyer's other session still opens jobs, and another
+      // buyer's session under the same id is untouched.
+      f.openWithSession(b, other, ONE, 1);
+      assertEquals(ONE, f.spent(b, other));
+      Credentials c = f.buyer(LPC);
+      assertFalse(send(f.admin.market().sessionRevoked(c.getAddress(), g.sessionId)));
+      f.openWithSession(c, g, TWO, 1);
+      assertEquals(TWO, f.spent(c, g));
+      reverts("ZeroSessionId", () -> send(f.as(b).market().revokeSession(new byte[32])));
+
+      // A job opened before the revocation runs to the end.
+      f.commit(before, 0, 100);
+      f.increaseTime(3_601);
+      send(f.admin.market().finalize(before.id()));
+      assertEquals(ONE, f.locked(b.getAddress()), "only the other session's open job");
+      assertEquals(LPC.divide(BigInteger.TEN), f.spent(b, g), "spent is never refunded");
+    }
+
+    @Test
+    void anyoneSubmitsTheBuyersSignedRevocation() {
+      Credentials b = f.buyer(LPC);
+      JobMarket.SessionGrant g = f.grant(LPC, 3_600);
+      f.openWithSession(b, g, ONE, 1);
+      Credentials relayer = f.account();
+      JobMarket m = f.as(relayer).market();
+      String buyer = b.getAddress();
+      BigInteger nonce = BigInteger.valueOf(9);
+      Credentials mallory = f.account();
+      byte[] forged =
+          JobMarketEip712.signRevokeSession(
+              f.chainId, f.addresses.market(), g.sessionId, nonce, mallory);
+      ContractRevertException bad =
+          reverts(
+              "InvalidSessionSignature",
+              () -> send(m.revokeSessionWithSig(buyer, g.sessionId, nonce, forged)));
+      assertEquals(buyer, bad.args().get(0));
+      byte[] sig =
+          JobMarketEip712.signRevokeSession(f.chainId, f.addresses.market(), g.sessionId, nonce, b);
+      // The signature covers the session and the nonce.
+      reverts(
+          "InvalidSessionSignature",
+          () -> send(m.revokeSessionWithSig(buyer, random32(), nonce, sig)));
+      reverts(
+          "InvalidSessionSignature",
+          () -> send(m.revokeSessionWithSig(buyer, g.sessionId, nonce.add(ONE), sig)));
+      reverts(
+          "InvalidSessionSignature",
+          () -> send(m.revokeSessionWithSig(buyer, g.sessionId, nonce, new byte[65])));
+      assertFalse(send(f.admin.market().sessionRevoked(buyer, g.sessionId)));
+
+      var ev =
+          JobMarket.getSessionRevokedEvents(
+              send(m.revokeSessionWithSig(buyer, g.sessionId, nonce, sig)));
+      assertEquals(buyer, ev.get(0).buyer);
+      assertArrayEquals(g.sessionId, ev.get(0).sessionId);
+      assertTrue(send(f.admin.market().sessionRevoked(buyer, g.sessionId)));
+      assertFalse(send(f.admin.market().sessionRevoked(relayer.getAddress(), g.sessionId)));
+      // A replay is a no-op.
+      assertTrue(
+          JobMarket.getSessionRevokedEvents(
+                  send(m.revokeSessionWithSig(buyer, g.sessionId, nonce, sig)))
+              .isEmpty());
+      reverts("SessionIsRevoked", () -> f.openWithSession(b, g, ONE, 1));
+      assertEquals(ONE, f.spent(b, g));
+      assertEquals(ONE, f.locked(buyer));
+      byte[] zeroSig =
+          JobMarketEip712.signRevokeSession(
+              f.chainId, f.addresses.market(), new byte[32], nonce, b);
+      reverts(
+          "ZeroSessionId", () -> send(m.revokeSessionWithSig(buyer, new byte[32], nonce, zeroSig)));
+    }
+
+    @Test
+    void aSessionJobFinalizesAndPaysLikeAnyOther() {
+      BigInteger maxPrice = LPC;
+      Credentials b = f.buyer(maxPrice.multiply(TWO));
+      JobMarket.SessionGrant g = f.grant(maxPrice.multiply(TWO), 3_600);
+      ContractFixture.Job job = f.openWithSession(b, g, maxPrice, 2);
+      f.commit(job, 0, 1000);
+      f.commit(job, 1, 3000);
+      f.increaseTime(3_601);
+      BigInteger distributorBefore = f.balanceOf(f.addresses.distributor());
+      TransactionReceipt r = send(f.as(f.account()).market().finalize(job.id()));
+
+      BigInteger cost = BigInteger.valueOf(4_000_000_000L);
+      BigInteger fee = BigInteger.valueOf(200_000_000L);
+      BigInteger pool = cost.subtract(fee);
+      var fin = JobMarket.getJobFinalizedEvents(r).get(0);
+      assertEquals(cost, fin.cost);
+      assertEquals(fee, fin.verifierFee);
+      assertEquals(maxPrice.subtract(cost), fin.refund);
+      Map<String, BigInteger> paid = new HashMap<>();
+      for (var p : JobMarket.getPayoutEvents(r)) {
+        paid.merge(p.account, p.amount, BigInteger::add);
+      }
+      assertEquals(fee, paid.get(job.verifier().getAddress()));
+      assertEquals(
+          pool.divide(BigInteger.valueOf(4)), paid.get(job.providers().get(0).getAddress()));
+      assertEquals(
+          pool.subtract(pool.divide(BigInteger.valueOf(4))),
+          paid.get(job.providers().get(1).getAddress()));
+      assertEquals(distributorBefore.add(cost), f.balanceOf(f.addresses.distributor()));
+      assertEquals(ZERO, f.locked(b.getAddress()));
+      assertEquals(maxPrice.multiply(TWO).subtract(cost), f.escrowBalance(b.getAddress()));
+      assertEquals(TWO, send(f.admin.market().jobInfo(job.id())).status);
+      // The session stays charged with the locked maxPrice, not the final cost.
+      assertEquals(maxPrice, f.spent(b, g));
+    }
+
+    @Test
+    void aJobIdIsNeverOpenedTwice() {
+      Credentials a = f.buyer(LPC);
+      Credentials b = f.buyer(LPC);
+      Credentials p = f.node(PROVIDER);
+      Credentials v = f.node(VERIFIER);
+      JobMarket seq = f.as(f.sequencer()).market();
+      var one = shards(List.of(p));
+      JobMarket.JobRequest req = f.request(LPC.divide(BigInteger.TEN));
+      send(seq.openJob(a.getAddress(), req, f.sign(req, a), one, v.getAddress()));
+      byte[] id = JobMarketEip712.jobRequestDigest(f.chainId, f.addresses.market(), req);
+
+      // The jobId does not name the buyer: b's identical request, signed or under a session,
+      // would otherwise overwrite a's job and strand a's locked escrow.
+      ContractRevertException e =
+          reverts(
+              "JobAlreadyExists",
+              () -> send(seq.openJob(b.getAddress(), req, f.sign(req, b), one, v.getAddress())));
+      assertArrayEquals(id, (byte[]) e.args().get(0));
+      JobMarket.SessionGrant g = f.grant(LPC, 3_600);
+      reverts(
+          "JobAlreadyExists",
+          () ->
+              send(
+                  seq.openJobWithSession(
+                      b.getAddress(), g, f.sign(g, b), req, one, v.getAddress())));
+      assertEquals(a.getAddress(), send(f.admin.market().jobInfo(id)).buyer);
+      assertEquals(req.maxPrice, f.locked(a.getAddress()));
+      assertEquals(ZERO, f.locked(b.getAddress()));
+      assertEquals(ZERO, f.spent(b, g));
+      assertFalse(send(f.admin.market().nonceUsed(b.getAddress(), req.nonce)));
+      // withNonce keeps the other fields: a different nonce is a different job.
+      JobMarket.JobRequest fresh = withNonce(req, req.nonce.add(BigInteger.valueOf(1_000)));
+      send(seq.openJobWithSession(b.getAddress(), g, f.sign(g, b), fresh, one, v.getAddress()));
+      assertEquals(req.maxPrice, f.locked(b.getAddress()));
+    }
+  }
+
   // =================================================================== JobMarket: commitments
 
   @Nested
@@ -1591,6 +2008,8 @@ public abstract class ContractSuite {
         List.of(
             "JobMarket.deposit",
             "JobMarket.openJob (2 shards)",
+            "JobMarket.openJobWithSession (2 shards)",
+            "JobMarket.revokeSessionWithSig",
             "JobMarket.postCommitment",
             "LedgerAnchor.anchor",
             "JobMarket.finalize (2 providers + verifier)",

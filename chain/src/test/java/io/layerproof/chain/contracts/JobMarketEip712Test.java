@@ -95,6 +95,68 @@ class JobMarketEip712Test {
   }
 
   @Test
+  void sessionGrantDigestMatchesStructuredDataEncoder() throws Exception {
+    byte[] sessionId = ContractFixture.h("session");
+    JobMarket.SessionGrant grant =
+        new JobMarket.SessionGrant(
+            sessionId,
+            new BigInteger("5000000000000000000"),
+            BigInteger.valueOf(1_900_000_000L),
+            BigInteger.valueOf(7));
+    String json =
+        "{\"types\":{"
+            + DOMAIN_TYPE
+            + ",\"SessionGrant\":[{\"name\":\"sessionId\",\"type\":\"bytes32\"},"
+            + "{\"name\":\"spendingCap\",\"type\":\"uint256\"},{\"name\":\"expiry\",\"type\":\"uint64\"},"
+            + "{\"name\":\"nonce\",\"type\":\"uint256\"}]},"
+            + "\"primaryType\":\"SessionGrant\","
+            + domainJson(JobMarketEip712.NAME)
+            + ",\"message\":{\"sessionId\":\""
+            + Numeric.toHexString(sessionId)
+            + "\",\"spendingCap\":\"5000000000000000000\",\"expiry\":1900000000,\"nonce\":7}}";
+    byte[] digest = JobMarketEip712.sessionGrantDigest(CHAIN, MARKET, grant);
+    assertArrayEquals(new StructuredDataEncoder(json).hashStructuredData(), digest);
+    Credentials buyer = Credentials.create(Keys.createEcKeyPair());
+    assertEquals(
+        buyer.getAddress(),
+        JobMarketEip712.recover(
+            digest, JobMarketEip712.signSessionGrant(CHAIN, MARKET, grant, buyer)));
+    // expiry is a uint64 in the type string: a larger value (the wrapper's fields are mutable)
+    // would hash to a grant the contract can never be given.
+    JobMarket.SessionGrant tooLate =
+        new JobMarket.SessionGrant(sessionId, BigInteger.ONE, BigInteger.ONE, BigInteger.ONE);
+    tooLate.expiry = BigInteger.TWO.pow(64);
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> JobMarketEip712.sessionGrantDigest(CHAIN, MARKET, tooLate));
+  }
+
+  @Test
+  void revokeSessionDigestMatchesStructuredDataEncoder() throws Exception {
+    byte[] sessionId = ContractFixture.h("session");
+    String json =
+        "{\"types\":{"
+            + DOMAIN_TYPE
+            + ",\"RevokeSession\":[{\"name\":\"sessionId\",\"type\":\"bytes32\"},"
+            + "{\"name\":\"nonce\",\"type\":\"uint256\"}]},"
+            + "\"primaryType\":\"RevokeSession\","
+            + domainJson(JobMarketEip712.NAME)
+            + ",\"message\":{\"sessionId\":\""
+            + Numeric.toHexString(sessionId)
+            + "\",\"nonce\":12}}";
+    byte[] digest =
+        JobMarketEip712.revokeSessionDigest(CHAIN, MARKET, sessionId, BigInteger.valueOf(12));
+    assertArrayEquals(new StructuredDataEncoder(json).hashStructuredData(), digest);
+    Credentials buyer = Credentials.create(Keys.createEcKeyPair());
+    assertEquals(
+        buyer.getAddress(),
+        JobMarketEip712.recover(
+            digest,
+            JobMarketEip712.signRevokeSession(
+                CHAIN, MARKET, sessionId, BigInteger.valueOf(12), buyer)));
+  }
+
+  @Test
   void signaturesRecoverToTheSigner() throws Exception {
     Credentials signer = Credentials.create(Keys.createEcKeyPair());
     byte[] digest = ContractFixture.h("digest");
