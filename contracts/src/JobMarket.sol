@@ -352,7 +352,9 @@ contract JobMarket is AccessControl, ReentrancyGuard, EIP712 {
     function revokeSessionWithSig(address buyer, bytes32 sessionId, uint256 nonce, bytes calldata signature)
         external
     {
-        if (!_signedBy(buyer, hashRevokeSession(sessionId, nonce), signature)) revert InvalidSessionSignature(buyer);
+        if (!_signedBy(buyer, hashRevokeSession(sessionId, nonce), signature)) {
+            revert InvalidSessionSignature(buyer);
+        }
         _revokeSession(buyer, sessionId);
     }
 

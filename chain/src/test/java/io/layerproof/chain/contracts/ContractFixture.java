@@ -225,7 +225,15 @@ final class ContractFixture {
     for (int i = 0; i < shardCount; i++) {
       providers.add(node(PROVIDER));
     }
-    Credentials verifier = node(VERIFIER);
+    return openWithSession(buyer, grant, maxPrice, providers, node(VERIFIER));
+  }
+
+  Job openWithSession(
+      Credentials buyer,
+      JobMarket.SessionGrant grant,
+      BigInteger maxPrice,
+      List<Credentials> providers,
+      Credentials verifier) {
     JobMarket.JobRequest req = request(maxPrice);
     send(
         as(sequencer())

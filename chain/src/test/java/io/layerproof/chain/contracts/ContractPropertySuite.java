@@ -9,6 +9,7 @@ import static io.layerproof.chain.contracts.ContractFixture.random32;
 import static io.layerproof.chain.contracts.ContractFixture.reverts;
 import static io.layerproof.chain.contracts.LayerproofContracts.send;
 import static java.math.BigInteger.ZERO;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,6 +29,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
+import org.junit.jupiter.api.function.ThrowingSupplier;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
@@ -67,7 +69,8 @@ public abstract class ContractPropertySuite {
 
   record Withdraw(int buyer, long units) implements Op {}
 
-  record Open(int buyer, long maxPriceUnits) implements Op {}
+  /** session: opened under the buyer's session grant instead of a signed request. */
+  record Open(int buyer, long maxPriceUnits, boolean session) implements Op {}
 
   /** mode 0: commit both shards and finalize; 1: finalize without commitments; 2: fraud. */
   record Settle(int slot, int mode, long work0, long work1) implements Op {}
@@ -80,7 +83,9 @@ public abstract class ContractPropertySuite {
     Arbitrary<Op> withdraw =
         Combinators.combine(buyer, Arbitraries.longs().between(1, 60_000)).as(Withdraw::new);
     Arbitrary<Op> open =
-        Combinators.combine(buyer, Arbitraries.longs().between(1, 30_000)).as(Open::new);
+        Combinators.combine(
+                buyer, Arbitraries.longs().between(1, 30_000), Arbitraries.of(false, true))
+            .as(Open::new);
     Arbitrary<Op> settle =
         Combinators.combine(
                 Arbitraries.integers().between(0, 7),
@@ -113,7 +118,8 @@ public abstract class ContractPropertySuite {
    * never changes and sits entirely with known holders; the market holds exactly the escrow; a
    * buyer's wallet + escrow drops by exactly the cost of its finalized jobs (so escrow never pays
    * out more than was deposited); the distributor holds exactly what jobs and challengers earned;
-   * every slash is split between challengers and treasury to the wei.
+   * every slash is split between challengers and treasury to the wei; a session's spent total is
+   * the sum of the maxPrice it opened and never exceeds its cap.
    */
   @Property(tries = 20)
   void marketMoneyIsConserved(@ForAll("marketOps") List<Op> ops) {
@@ -141,6 +147,11 @@ public abstract class ContractPropertySuite {
     BigInteger[] escrow = {ZERO, ZERO};
     BigInteger[] locked = {ZERO, ZERO};
     BigInteger[] spent = {ZERO, ZERO};
+    // One session per buyer, its cap below two of the largest opens.
+    BigInteger cap = UNIT.multiply(BigInteger.valueOf(40_000));
+    List<JobMarket.SessionGrant> grants =
+        List.of(f.grant(cap, 30 * 86_400), f.grant(cap, 30 * 86_400));
+    BigInteger[] sessionSpent = {ZERO, ZERO};
     BigInteger earned = ZERO; // what the distributor must hold
     BigInteger toTreasury = ZERO;
     List<OpenJobModel> open = new ArrayList<>();
@@ -167,15 +178,23 @@ public abstract class ContractPropertySuite {
         boolean providersActive =
             providers.stream()
                 .allMatch(p -> send(f.admin.registry().isActiveAs(p.getAddress(), BigInteger.ONE)));
-        if (maxPrice.compareTo(free) > 0) {
-          reverts(
-              "InsufficientFreeBalance", () -> f.openJob(b, maxPrice, providers, verifiers.get(0)));
+        JobMarket.SessionGrant g = grants.get(o.buyer());
+        ThrowingSupplier<ContractFixture.Job> opening =
+            o.session()
+                ? () -> f.openWithSession(b, g, maxPrice, providers, verifiers.get(0))
+                : () -> f.openJob(b, maxPrice, providers, verifiers.get(0));
+        if (o.session() && sessionSpent[o.buyer()].add(maxPrice).compareTo(cap) > 0) {
+          reverts("SessionCapExceeded", opening::get);
+        } else if (maxPrice.compareTo(free) > 0) {
+          reverts("InsufficientFreeBalance", opening::get);
         } else if (!providersActive) {
-          reverts("NotActiveProvider", () -> f.openJob(b, maxPrice, providers, verifiers.get(0)));
+          reverts("NotActiveProvider", opening::get);
         } else {
-          open.add(
-              new OpenJobModel(f.openJob(b, maxPrice, providers, verifiers.get(0)), o.buyer()));
+          open.add(new OpenJobModel(assertDoesNotThrow(opening), o.buyer()));
           locked[o.buyer()] = locked[o.buyer()].add(maxPrice);
+          if (o.session()) {
+            sessionSpent[o.buyer()] = sessionSpent[o.buyer()].add(maxPrice);
+          }
         }
       } else if (op instanceof Settle s && !open.isEmpty()) {
         OpenJobModel j = open.remove(s.slot() % open.size());
@@ -245,6 +264,8 @@ public abstract class ContractPropertySuite {
         assertTrue(locked[i].compareTo(escrow[i]) <= 0);
         assertEquals(
             initial.subtract(spent[i]), f.balanceOf(b).add(escrow[i]), "buyer pays only costs");
+        assertEquals(sessionSpent[i], f.spent(buyers.get(i), grants.get(i)));
+        assertTrue(sessionSpent[i].compareTo(cap) <= 0, "a session stays within its cap");
       }
       assertEquals(
           earned, f.balanceOf(f.addresses.distributor()), "distributor holds the earnings");
