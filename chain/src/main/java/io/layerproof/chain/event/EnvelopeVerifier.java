@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import io.layerproof.chain.contracts.JobMarketEip712;
 import java.io.IOException;
 import java.security.SignatureException;
-import java.util.Arrays;
 
 /**
  * The stateless checks every node runs on an incoming envelope, cheapest first: size, JSON shape,
@@ -110,7 +109,7 @@ public final class EnvelopeVerifier {
           RejectReason.MISSING_BUYER_SIGNATURE, b.event().type() + " needs the buyer's signature");
     }
     byte[] digest = authorized.buyerDigest(domain);
-    if (b.event() instanceof JobPosted posted && !Arrays.equals(posted.jobId().raw(), digest)) {
+    if (b.event() instanceof JobPosted posted && !posted.jobIdMatches(domain)) {
       throw new EventRejectedException(
           RejectReason.JOB_ID_MISMATCH,
           "job id " + posted.jobId() + " is not the request's EIP-712 digest");

@@ -100,6 +100,22 @@ public final class EventLog implements AutoCloseable {
     return open(dir, BatchPolicy.defaults());
   }
 
+  /**
+   * Opens a ledger for reading while its node may be running and writing it: the log as it stood
+   * when opened. Entries past the head marker or a torn last write are left alone and not read;
+   * every write fails.
+   */
+  public static EventLog openReadOnly(Path dir) {
+    LedgerStore store = LedgerStore.openReadOnly(dir);
+    try {
+      return new EventLog(
+          store, BatchPolicy.sealedByCaller(), System::currentTimeMillis, DEFAULT_TAIL_CHECK);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
   public static EventLog open(Path dir, BatchPolicy policy) {
     return open(dir, policy, System::currentTimeMillis, DEFAULT_TAIL_CHECK);
   }
@@ -631,7 +647,7 @@ public final class EventLog implements AutoCloseable {
     byte[] marker = store.get(store.meta, LedgerStore.HEAD_KEY);
     long committed = marker == null ? -1 : readLong(marker, 0);
     long lastStored = lastKey(store.entries);
-    if (lastStored > committed) {
+    if (lastStored > committed && !store.readOnly) {
       log.warn(
           "ledger: dropping entries {}..{} written past the head marker {}",
           committed + 1,
@@ -644,7 +660,9 @@ public final class EventLog implements AutoCloseable {
           new ChainVerifier(store).verifyEntries(Math.max(0, committed - tailCheck + 1), committed);
       if (!tail.ok() && tail.brokenAt() == committed) {
         log.warn("ledger: dropping a torn last write at {}: {}", committed, tail.problem());
-        truncateAfter(committed - 1);
+        if (!store.readOnly) {
+          truncateAfter(committed - 1);
+        }
         committed--;
         tail =
             new ChainVerifier(store)

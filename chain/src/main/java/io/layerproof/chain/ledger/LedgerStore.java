@@ -64,11 +64,17 @@ final class LedgerStore implements AutoCloseable {
   final ColumnFamilyHandle anchors;
   final ColumnFamilyHandle snapshots;
 
-  private LedgerStore(Path dir) {
-    try {
-      Files.createDirectories(dir);
-    } catch (java.io.IOException e) {
-      throw new LedgerException("cannot create ledger folder " + dir, e);
+  /** True when opened read-only: another process may be writing, nothing here writes. */
+  final boolean readOnly;
+
+  private LedgerStore(Path dir, boolean readOnly) {
+    this.readOnly = readOnly;
+    if (!readOnly) {
+      try {
+        Files.createDirectories(dir);
+      } catch (java.io.IOException e) {
+        throw new LedgerException("cannot create ledger folder " + dir, e);
+      }
     }
     dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
     // Ingest is CPU-bound on signature checks: spend no CPU compressing (signatures and hashes
@@ -100,7 +106,10 @@ final class LedgerStore implements AutoCloseable {
               name.getBytes(StandardCharsets.US_ASCII), name.equals("event_ids") ? bloom : plain));
     }
     try {
-      db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+      db =
+          readOnly
+              ? RocksDB.openReadOnly(dbOptions, dir.toString(), descriptors, handles)
+              : RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
     } catch (RocksDBException e) {
       closeOptions();
       throw new LedgerException(
@@ -121,7 +130,15 @@ final class LedgerStore implements AutoCloseable {
   }
 
   static LedgerStore open(Path dir) {
-    return new LedgerStore(dir);
+    return new LedgerStore(dir, false);
+  }
+
+  /**
+   * Opens a ledger another process may be writing, as it stands now (RocksDB's read-only mode takes
+   * no lock and sees what was durable at open).
+   */
+  static LedgerStore openReadOnly(Path dir) {
+    return new LedgerStore(dir, true);
   }
 
   byte[] get(ColumnFamilyHandle cf, byte[] key) {

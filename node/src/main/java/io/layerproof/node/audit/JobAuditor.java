@@ -19,6 +19,7 @@ import io.layerproof.chain.event.LedgerEvent;
 import io.layerproof.chain.event.NodeId;
 import io.layerproof.chain.event.Payout;
 import io.layerproof.chain.event.SampleVerdict;
+import io.layerproof.chain.event.SessionGrantRef;
 import io.layerproof.chain.event.ShardAssignment;
 import io.layerproof.chain.event.ShardsAssigned;
 import io.layerproof.chain.event.VerificationPassed;
@@ -118,6 +119,7 @@ public final class JobAuditor {
   private static final String JOB_FINALIZED = EventEncoder.encode(JobMarket.JOBFINALIZED_EVENT);
   private static final String PAYOUT = EventEncoder.encode(JobMarket.PAYOUT_EVENT);
   private static final String FRAUD_PROVEN = EventEncoder.encode(JobMarket.FRAUDPROVEN_EVENT);
+  private static final String SESSION_CHARGED = EventEncoder.encode(JobMarket.SESSIONCHARGED_EVENT);
   private static final String CLAIMED = EventEncoder.encode(RewardDistributor.CLAIMED_EVENT);
   private static final String BATCH_ANCHORED =
       EventEncoder.encode(LedgerAnchor.BATCHANCHORED_EVENT);
@@ -325,7 +327,7 @@ public final class JobAuditor {
       }
       IndexedEvent pe = posts.get(0);
       JobPosted p = (JobPosted) pe.event();
-      byte[] digest = p.buyerDigest(domain);
+      byte[] digest = p.requestDigest(domain);
       boolean digestIsJobId = Arrays.equals(digest, id);
       if (digestIsJobId) {
         pass(
@@ -353,14 +355,21 @@ public final class JobAuditor {
         fail("request.signer", "the JobPosted carries no buyer signature");
       } else {
         try {
-          signer = EthAddress.fromHex(JobMarketEip712.recover(digest, sig.toByteArray()));
+          signer =
+              EthAddress.fromHex(JobMarketEip712.recover(p.buyerDigest(domain), sig.toByteArray()));
         } catch (SignatureException | RuntimeException e) {
           fail("request.signer", "the buyer signature does not recover: " + e.getMessage());
         }
       }
+      if (p.session() != null) {
+        checkSession(p.session());
+      }
       if (signer != null) {
+        String what = p.session() == null ? "the request" : "the session grant";
         if (signer.equals(p.buyer())) {
-          pass("request.signer", "the buyer signature recovers to " + signer + ", the buyer named");
+          pass(
+              "request.signer",
+              "the buyer signature over " + what + " recovers to " + signer + ", the buyer named");
         } else {
           fail(
               "request.signer",
@@ -1266,6 +1275,39 @@ public final class JobAuditor {
           claims,
           unclaimed,
           ledgerRow);
+    }
+
+    /** A job opened under a session: JobMarket charged that very session for it. */
+    private void checkSession(SessionGrantRef session) {
+      Log charged = firstLog(SESSION_CHARGED).orElse(null);
+      if (charged == null) {
+        fail(
+            "request.session",
+            "the JobPosted names session "
+                + session.sessionId()
+                + " but JobMarket logged no SessionCharged for the job");
+        return;
+      }
+      JobMarket.SessionChargedEventResponse e = JobMarket.getSessionChargedEventFromLog(charged);
+      if (Arrays.equals(e.sessionId, session.sessionId().toByteArray())) {
+        pass(
+            "request.session",
+            "opened under session "
+                + session.sessionId()
+                + " (cap "
+                + session.spendingCap()
+                + "), charged "
+                + e.amount
+                + " by JobMarket in "
+                + tx(charged));
+      } else {
+        fail(
+            "request.session",
+            "JobMarket charged session "
+                + Numeric.toHexString(e.sessionId)
+                + ", the JobPosted names "
+                + session.sessionId());
+      }
     }
 
     // ---------------------------------------------------------------- helpers

@@ -46,8 +46,8 @@ public final class AuditCommand implements Runnable {
             + " commitment roots, every ledger event's anchored batch and inclusion proof (checked"
             + " in Java and by LedgerAnchor.verifyInclusion), the verification samples and"
             + " verdicts, and the payouts, refunds, slashes and claims with their transactions.",
-        "The ledger is opened directly (RocksDB allows one process): stop the node or audit a"
-            + " copy of its ledger folder.",
+        "The ledger is opened read-only, so a running node may keep writing it; the audit sees"
+            + " the ledger as it stood when the command started.",
         "Exit status: 0 every check passed (warnings, e.g. events not anchored yet, allowed),"
             + " "
             + FAILED
@@ -92,7 +92,7 @@ public final class AuditCommand implements Runnable {
       }
       DeploymentFile d = chain.deploymentFile();
       try (ChainConnection rpc = ChainConnection.rpc(chain.rpc, d.chainId());
-          EventLog log = EventLog.open(ledger)) {
+          EventLog log = EventLog.openReadOnly(ledger)) {
         AuditReport report =
             new JobAuditor(
                     log,

@@ -5,6 +5,7 @@ import io.layerproof.chain.contracts.LayerproofContracts;
 import io.layerproof.chain.devnet.DevnetGenesis;
 import io.layerproof.node.devnet.DevAccount;
 import io.layerproof.node.devnet.Devnet;
+import io.layerproof.node.devnet.DevnetNodes;
 import io.layerproof.node.devnet.DevnetOptions;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
@@ -24,8 +25,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-      "Runs a local Layerproof network on an embedded EVM chain: deploys the contracts, funds a"
-          + " demo buyer and two demo providers, serves Ethereum JSON-RPC, and runs until Ctrl-C.",
+      "Runs the whole Layerproof system in this process on an embedded EVM chain: deploys the"
+          + " contracts, funds a demo buyer, registers and runs a sequencer (RocksDB ledger"
+          + " anchored on chain), two providers serving the two halves of the default model, a"
+          + " verifier and the settlement loop, and serves the OpenAI-compatible gateway and"
+          + " Ethereum JSON-RPC until Ctrl-C.",
       "State persists in the data folder; a restart continues where it stopped."
     })
 public final class DevnetCommand implements Callable<Integer> {
@@ -51,6 +55,14 @@ public final class DevnetCommand implements Callable<Integer> {
   int port;
 
   @Option(
+      names = "--api-port",
+      defaultValue = "" + DevnetOptions.DEFAULT_API_PORT,
+      description =
+          "The gateway's port (OpenAI API, job views, metrics), 0 for any free port"
+              + " (default: ${DEFAULT-VALUE}).")
+  int apiPort;
+
+  @Option(
       names = "--chain-id",
       defaultValue = "" + DevnetGenesis.DEFAULT_CHAIN_ID,
       description = "Chain id of a new chain (default: ${DEFAULT-VALUE}).")
@@ -67,20 +79,31 @@ public final class DevnetCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    DevnetOptions options = new DevnetOptions(dataDir, host, port, chainId, reset);
-    Devnet devnet = Devnet.start(options, step -> out.println("  .. " + step));
+    DevnetOptions options = new DevnetOptions(dataDir, host, port, apiPort, chainId, reset);
+    java.util.function.Consumer<String> progress = step -> out.println("  .. " + step);
+    Devnet devnet = Devnet.start(options, progress);
+    DevnetNodes nodes;
+    try {
+      nodes = DevnetNodes.start(devnet, options.dataDir(), host, apiPort, progress);
+    } catch (RuntimeException e) {
+      devnet.close();
+      throw e;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
         new Thread(
             () -> {
+              nodes.close();
               devnet.close();
               stopped.countDown();
             },
             "devnet-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     printSummary(out, devnet);
+    printHowTo(out, devnet, nodes);
     if (exitAfterSetup) {
       Runtime.getRuntime().removeShutdownHook(hook);
+      nodes.close();
       devnet.close();
       return 0;
     }
@@ -114,11 +137,50 @@ public final class DevnetCommand implements Callable<Integer> {
     for (DevAccount p : devnet.providers()) {
       printAccount(out, devnet, view, p, "stake " + lpc(stake(view, p)));
     }
+    printAccount(
+        out, devnet, view, devnet.sequencer(), "stake " + lpc(stake(view, devnet.sequencer())));
+    printAccount(
+        out, devnet, view, devnet.verifier(), "stake " + lpc(stake(view, devnet.verifier())));
     out.println();
     out.println(
         "Demo keys: " + devnet.keysDir() + " (development only; never use them elsewhere).");
     out.flush();
   }
+
+  /** The gateway, and how to chat with it from curl and from the wallet. */
+  private void printHowTo(PrintWriter out, Devnet devnet, DevnetNodes nodes) {
+    String apiKey = nodes.demoSession(devnet.buyer(), DEMO_SESSION_CAP, DEMO_SESSION_VALIDITY);
+    Path keys = devnet.keysDir();
+    out.println();
+    out.println("Gateway (OpenAI API)");
+    out.printf("  base URL      %s%n", nodes.apiUrl());
+    out.printf(
+        "  job views     %s/jobs/<id>  and  %s/jobs/<id>/audit%n", nodes.apiUrl(), nodes.apiUrl());
+    out.printf("  metrics       %s%n", nodes.apiUrl().replaceAll("/v1$", "/metrics"));
+    out.printf("  model         %s%n", DevnetNodes.MODEL_ID);
+    out.printf(
+        "  demo API key  %s  (a session of the demo buyer: %s LPC cap)%n",
+        apiKey, lpc(DEMO_SESSION_CAP));
+    out.println();
+    out.println("Chat with curl (session key):");
+    out.printf(
+        "  curl -s %s/chat/completions -H 'Authorization: Bearer %s' \\%n"
+            + "    -H 'Content-Type: application/json' \\%n"
+            + "    -d '{\"model\":\"%s\",\"max_tokens\":16,"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}'%n",
+        nodes.apiUrl(), apiKey, DevnetNodes.MODEL_ID);
+    out.println("Chat with a wallet-signed request (each request signed by the buyer's key):");
+    out.printf(
+        "  export LAYERPROOF_PASSWORD=devnet%n"
+            + "  ./layerproof wallet import --keystore buyer.json --private-key-file %s%n"
+            + "  ./layerproof wallet chat --keystore buyer.json --gateway %s \"Hello\"%n"
+            + "  ./layerproof wallet jobs --keystore buyer.json%n"
+            + "  ./layerproof audit job <id> --ledger %s%n",
+        keys.resolve("buyer.eth"), nodes.apiUrl(), nodes.ledgerDir());
+  }
+
+  static final BigInteger DEMO_SESSION_CAP = BigInteger.TEN.pow(19);
+  static final java.time.Duration DEMO_SESSION_VALIDITY = java.time.Duration.ofDays(7);
 
   private static void printAccount(
       PrintWriter out, Devnet devnet, LayerproofContracts view, DevAccount a, String note)

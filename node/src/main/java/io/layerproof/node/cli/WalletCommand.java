@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.layerproof.chain.contracts.LayerproofContracts;
 import io.layerproof.chain.event.LedgerDomain;
 import io.layerproof.node.audit.DeploymentFile;
+import io.layerproof.node.gateway.Gateway;
 import io.layerproof.wallet.client.LayerproofClient;
 import io.layerproof.wallet.keystore.Keystore;
 import io.layerproof.wallet.keystore.KeystoreException;
@@ -54,7 +55,8 @@ import picocli.CommandLine.Spec;
       WalletCommand.Balance.class,
       WalletCommand.Deposit.class,
       WalletCommand.Withdraw.class,
-      WalletCommand.Chat.class
+      WalletCommand.Chat.class,
+      WalletJobs.class
     })
 public final class WalletCommand implements Runnable {
 
@@ -534,6 +536,14 @@ public final class WalletCommand implements Runnable {
         }
       }
       out.println();
+      response
+          .headers()
+          .firstValue(Gateway.JOB_HEADER)
+          .ifPresent(
+              id ->
+                  spec.commandLine()
+                      .getErr()
+                      .println("job " + id + "  (layerproof audit job " + id + " --ledger ...)"));
       out.flush();
       return 0;
     }

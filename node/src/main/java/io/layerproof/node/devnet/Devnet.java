@@ -22,14 +22,24 @@ import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 
 /**
- * The whole system on one machine: the embedded chain with its JSON-RPC, the contracts deployed,
- * and demo accounts funded (an operator who deploys and mints, a buyer with escrow, two providers
- * with stake). Later issues add the sequencer, providers, verifier and gateway here.
+ * The chain side of the devnet: the embedded chain with its JSON-RPC, the contracts deployed with
+ * devnet windows (a one-minute challenge window), and the demo accounts funded: an operator who
+ * deploys, mints and settles, a buyer with escrow, and the nodes registered in ProviderRegistry
+ * with stake and their Ed25519 node keys (a sequencer, two providers, a verifier). {@link
+ * DevnetNodes} runs those nodes and the gateway on top.
  */
 public final class Devnet implements AutoCloseable {
 
   /** The roles a node registers with in {@code ProviderRegistry}. */
   static final int ROLE_PROVIDER = 1;
+
+  static final int ROLE_VERIFIER = 2;
+  static final int ROLE_SEQUENCER = 4;
+
+  /** Seconds a job's providers have to commit, and the challenge window after that. */
+  static final long COMMIT_WINDOW = 600;
+
+  static final long CHALLENGE_WINDOW = 60;
 
   static final BigInteger ETHER = BigInteger.TEN.pow(18);
   static final BigInteger LPC = BigInteger.TEN.pow(18);
@@ -38,6 +48,7 @@ public final class Devnet implements AutoCloseable {
   static final BigInteger BUYER_ESCROW = LPC.multiply(BigInteger.valueOf(1_000));
   static final BigInteger PROVIDER_TOKENS = LPC.multiply(BigInteger.valueOf(5_000));
   static final BigInteger PROVIDER_STAKE = LPC.multiply(BigInteger.valueOf(1_000));
+  static final BigInteger NODE_STAKE = LPC.multiply(BigInteger.valueOf(100));
 
   private final EmbeddedChain chain;
   private final JsonRpcServer rpcServer;
@@ -46,6 +57,8 @@ public final class Devnet implements AutoCloseable {
   private final DevAccount operator;
   private final DevAccount buyer;
   private final List<DevAccount> providers;
+  private final DevAccount sequencer;
+  private final DevAccount verifier;
   private final boolean freshDeployment;
   private final Path keysDir;
 
@@ -57,6 +70,8 @@ public final class Devnet implements AutoCloseable {
       DevAccount operator,
       DevAccount buyer,
       List<DevAccount> providers,
+      DevAccount sequencer,
+      DevAccount verifier,
       boolean freshDeployment,
       Path keysDir) {
     this.chain = chain;
@@ -66,6 +81,8 @@ public final class Devnet implements AutoCloseable {
     this.operator = operator;
     this.buyer = buyer;
     this.providers = providers;
+    this.sequencer = sequencer;
+    this.verifier = verifier;
     this.freshDeployment = freshDeployment;
     this.keysDir = keysDir;
   }
@@ -84,6 +101,8 @@ public final class Devnet implements AutoCloseable {
     DevAccount buyer = keys.loadOrCreate("buyer");
     List<DevAccount> providers =
         List.of(keys.loadOrCreate("provider-a"), keys.loadOrCreate("provider-b"));
+    DevAccount sequencer = keys.loadOrCreate("sequencer");
+    DevAccount verifier = keys.loadOrCreate("verifier");
 
     // The model the providers will serve: generated once (under a second), never downloaded.
     Path modelDir = dir.resolve("model");
@@ -95,7 +114,7 @@ public final class Devnet implements AutoCloseable {
     }
 
     DevnetGenesis genesis = DevnetGenesis.defaults().withChainId(options.chainId());
-    for (DevAccount a : all(operator, buyer, providers)) {
+    for (DevAccount a : all(operator, buyer, providers, sequencer, verifier)) {
       genesis = genesis.withAlloc(a.address(), GAS_MONEY);
     }
     progress.accept("opening the embedded chain in " + dir.resolve("chain"));
@@ -116,8 +135,23 @@ public final class Devnet implements AutoCloseable {
         contracts = setUp(web3j, chain.chainId(), operator, buyer, providers, progress);
         new DevnetDeployment(chain.chainId(), contracts).write(deploymentFile);
       }
+      // Nodes of earlier devnets (or a changed key set) are registered on any start.
+      LayerproofContracts asOperator =
+          LayerproofContracts.load(web3j, chain.chainId(), operator.wallet(), contracts);
+      ensureNode(asOperator, sequencer, ROLE_SEQUENCER, NODE_STAKE, progress);
+      ensureNode(asOperator, verifier, ROLE_VERIFIER, NODE_STAKE, progress);
       return new Devnet(
-          chain, server, web3j, contracts, operator, buyer, providers, saved.isEmpty(), keysDir);
+          chain,
+          server,
+          web3j,
+          contracts,
+          operator,
+          buyer,
+          providers,
+          sequencer,
+          verifier,
+          saved.isEmpty(),
+          keysDir);
     } catch (RuntimeException e) {
       if (server != null) {
         server.close();
@@ -134,9 +168,21 @@ public final class Devnet implements AutoCloseable {
       DevAccount buyer,
       List<DevAccount> providers,
       Consumer<String> progress) {
+    DeployParams defaults = DeployParams.defaults(operator.address());
+    DeployParams params =
+        new DeployParams(
+            defaults.minStake(),
+            defaults.unbondingDelaySeconds(),
+            defaults.unitPrice(),
+            defaults.verifierFeeBps(),
+            COMMIT_WINDOW,
+            CHALLENGE_WINDOW,
+            defaults.quorum(),
+            defaults.slashBps(),
+            defaults.challengerRewardBps(),
+            defaults.treasury());
     ContractAddresses addresses =
-        LayerproofContracts.deploy(
-            web3j, chainId, operator.wallet(), DeployParams.defaults(operator.address()));
+        LayerproofContracts.deploy(web3j, chainId, operator.wallet(), params);
     LayerproofContracts asOperator =
         LayerproofContracts.load(web3j, chainId, operator.wallet(), addresses);
 
@@ -147,20 +193,51 @@ public final class Devnet implements AutoCloseable {
     LayerproofContracts.send(asBuyer.market().deposit(BUYER_ESCROW));
 
     for (DevAccount p : providers) {
-      progress.accept("funding and registering " + p.name() + " with stake");
       LayerproofContracts.send(asOperator.token().mint(p.address(), PROVIDER_TOKENS));
-      LayerproofContracts asProvider = asOperator.as(p.wallet());
-      LayerproofContracts.send(asProvider.token().approve(addresses.registry(), PROVIDER_STAKE));
-      LayerproofContracts.send(
-          asProvider
-              .registry()
-              .register(
-                  BigInteger.valueOf(ROLE_PROVIDER),
-                  PROVIDER_STAKE,
-                  capacityHash(p),
-                  p.nodePublicKey()));
+      ensureNode(asOperator, p, ROLE_PROVIDER, PROVIDER_STAKE, progress);
     }
     return addresses;
+  }
+
+  /** Registers {@code node} with {@code roles} and {@code stake} unless it is registered. */
+  private static void ensureNode(
+      LayerproofContracts asOperator,
+      DevAccount node,
+      int roles,
+      BigInteger stake,
+      Consumer<String> progress) {
+    if (LayerproofContracts.send(
+        asOperator.registry().isActiveAs(node.address(), BigInteger.valueOf(roles)))) {
+      return;
+    }
+    progress.accept("registering " + node.name() + " with stake");
+    BigInteger gas;
+    try {
+      gas =
+          asOperator
+              .web3j()
+              .ethGetBalance(node.address(), DefaultBlockParameterName.LATEST)
+              .send()
+              .getBalance();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (gas.signum() == 0) {
+      throw new IllegalStateException(
+          "this devnet's chain predates the "
+              + node.name()
+              + " node (its account holds no gas money); start with --reset");
+    }
+    BigInteger balance = LayerproofContracts.send(asOperator.token().balanceOf(node.address()));
+    if (balance.compareTo(stake) < 0) {
+      LayerproofContracts.send(asOperator.token().mint(node.address(), stake.subtract(balance)));
+    }
+    LayerproofContracts asNode = asOperator.as(node.wallet());
+    LayerproofContracts.send(asNode.token().approve(asOperator.addresses().registry(), stake));
+    LayerproofContracts.send(
+        asNode
+            .registry()
+            .register(BigInteger.valueOf(roles), stake, capacityHash(node), node.nodePublicKey()));
   }
 
   /** Until the inference module declares real capacity, a provider declares its node key alone. */
@@ -187,8 +264,13 @@ public final class Devnet implements AutoCloseable {
   }
 
   private static List<DevAccount> all(
-      DevAccount operator, DevAccount buyer, List<DevAccount> providers) {
-    return Stream.concat(Stream.of(operator, buyer), providers.stream()).toList();
+      DevAccount operator,
+      DevAccount buyer,
+      List<DevAccount> providers,
+      DevAccount sequencer,
+      DevAccount verifier) {
+    return Stream.concat(Stream.of(operator, buyer, sequencer, verifier), providers.stream())
+        .toList();
   }
 
   private static void deleteTree(Path dir) {
@@ -228,6 +310,21 @@ public final class Devnet implements AutoCloseable {
 
   public List<DevAccount> providers() {
     return providers;
+  }
+
+  /** The node that sequences the ledger, anchors it and opens jobs (and fronts the gateway). */
+  public DevAccount sequencer() {
+    return sequencer;
+  }
+
+  /** The node that audits jobs. */
+  public DevAccount verifier() {
+    return verifier;
+  }
+
+  /** The chain's in-process JSON-RPC transport (e.g. for evm_mine). */
+  public org.web3j.protocol.Web3jService web3jService() {
+    return chain.web3jService();
   }
 
   /** True when this start deployed the contracts, false when it found them from an earlier run. */

@@ -2,6 +2,7 @@ package io.layerproof.node.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.layerproof.chain.event.Bytes32;
 import io.layerproof.chain.event.EthAddress;
 import io.layerproof.inference.sampling.FinishReason;
 import io.layerproof.inference.sampling.SamplingParams;
@@ -9,8 +10,11 @@ import io.layerproof.inference.sampling.TokenListener;
 import io.layerproof.wallet.auth.ChatHeaders;
 import io.layerproof.wallet.auth.GatewayVerifier;
 import io.layerproof.wallet.auth.RejectReason;
+import io.layerproof.wallet.auth.SignedRevocation;
+import io.layerproof.wallet.auth.SignedSessionGrant;
 import io.layerproof.wallet.auth.Verification;
 import io.layerproof.wallet.eip712.ChatRequest;
+import io.layerproof.wallet.eip712.MessagesHash;
 import io.layerproof.wallet.eip712.RevokeSession;
 import io.layerproof.wallet.eip712.SessionGrant;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -30,7 +34,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -80,7 +83,8 @@ public final class Gateway implements AutoCloseable {
   private final GatewayVerifier verifier;
   private final EscrowCheck escrow;
   private final NonceStore nonces;
-  private final CompletionBackend backend;
+  private final JobBackend backend;
+  private final JobQueries queries;
   private final Clock clock;
   private final SessionStore sessions;
   private final RateLimiter<EthAddress> limiter;
@@ -91,6 +95,9 @@ public final class Gateway implements AutoCloseable {
   /** Error codes that count as a failed authentication against the remote IP. */
   private static final Set<String> AUTH_FAILURES =
       Set.of("invalid_api_key", "malformed_signature", "bad_v", "high_s", "wrong_signer");
+
+  /** The response header naming the job a chat request became (its on-chain id). */
+  public static final String JOB_HEADER = "X-Layerproof-Job-Id";
 
   /** A gateway on in-memory stores (forgotten on restart) and a registry of its own. */
   public Gateway(
@@ -112,10 +119,7 @@ public final class Gateway implements AutoCloseable {
         null);
   }
 
-  /**
-   * A gateway on {@code stores} (which the caller closes), metering into {@code registry} (a new
-   * one when null; see {@link #metrics()}).
-   */
+  /** A gateway in front of a plain model: no jobs on chain, no job views. */
   public Gateway(
       Vertx vertx,
       GatewayConfig config,
@@ -125,6 +129,25 @@ public final class Gateway implements AutoCloseable {
       CompletionBackend backend,
       Clock clock,
       PrometheusMeterRegistry registry) {
+    this(vertx, config, verifier, escrow, stores, JobBackend.local(backend), clock, registry, null);
+  }
+
+  /**
+   * A gateway on {@code stores} (which the caller closes) whose requests become jobs of {@code
+   * backend}, metering into {@code registry} (a new one when null; see {@link #metrics()}).
+   *
+   * @param queries answers {@code GET /v1/jobs/{id}} and {@code /v1/jobs/{id}/audit}; null: 404
+   */
+  public Gateway(
+      Vertx vertx,
+      GatewayConfig config,
+      GatewayVerifier verifier,
+      EscrowCheck escrow,
+      GatewayStores stores,
+      JobBackend backend,
+      Clock clock,
+      PrometheusMeterRegistry registry,
+      JobQueries queries) {
     this.ownsVertx = vertx == null;
     this.vertx = vertx == null ? Vertx.vertx() : vertx;
     this.config = Objects.requireNonNull(config, "config");
@@ -135,7 +158,8 @@ public final class Gateway implements AutoCloseable {
     this.sessions = stores.sessions();
     this.clock = Objects.requireNonNull(clock, "clock");
     this.metrics = new GatewayMetrics(registry);
-    this.backend = metrics.meter(backend);
+    this.backend = metrics.meter(Objects.requireNonNull(backend, "backend"));
+    this.queries = queries;
     this.limiter = new RateLimiter<>(clock, config.rateLimit(), config.rateWindowSeconds());
     this.authFailures =
         new RateLimiter<>(clock, config.authFailureLimit(), config.rateWindowSeconds());
@@ -154,6 +178,8 @@ public final class Gateway implements AutoCloseable {
     router.get("/metrics").handler(this::scrape);
     router.post("/v1/*").handler(this::authFailureGate);
     router.get("/v1/models").handler(this::models);
+    router.get("/v1/jobs/:id").handler(ctx -> jobView(ctx, false));
+    router.get("/v1/jobs/:id/audit").handler(ctx -> jobView(ctx, true));
     router.post("/v1/chat/completions").handler(this::chat);
     router.post("/v1/sessions").handler(this::openSession);
     router.post("/v1/sessions/revoke").handler(this::revokeSession);
@@ -262,6 +288,12 @@ public final class Gateway implements AutoCloseable {
   private record Job(
       List<ChatMessage> messages, SamplingParams params, boolean stream, String model) {}
 
+  /** An authorised request: what to run and who pays. */
+  private record Authorised(Job job, Authorisation auth) {}
+
+  /** An authorised request the backend has opened as a job. */
+  private record Ready(Job job, JobBackend.OpenedJob opened) {}
+
   private void chat(RoutingContext ctx) {
     byte[] body = bodyBytes(ctx);
     String authorization = ctx.request().getHeader("Authorization");
@@ -269,14 +301,22 @@ public final class Gateway implements AutoCloseable {
     Context context = vertx.getOrCreateContext();
     HttpServerResponse response = ctx.response();
     vertx
-        .executeBlocking(() -> authorise(authorization, header, body), false)
+        .executeBlocking(
+            () -> {
+              Authorised a = authorise(authorization, header, body);
+              return new Ready(
+                  a.job(), backend.open(a.auth(), a.job().messages(), a.job().params()));
+            },
+            false)
         .onComplete(
             ar -> {
               if (ar.failed()) {
                 ctx.fail(ar.cause());
                 return;
               }
-              Job job = ar.result();
+              Job job = ar.result().job();
+              JobBackend.OpenedJob opened = ar.result().opened();
+              response.putHeader(JOB_HEADER, opened.id());
               if (job.stream()) {
                 response.setStatusCode(200);
                 response.setChunked(true);
@@ -284,7 +324,7 @@ public final class Gateway implements AutoCloseable {
                 response.putHeader("Cache-Control", "no-cache");
               }
               vertx
-                  .executeBlocking(() -> run(job, response, context), false)
+                  .executeBlocking(() -> run(job, opened, response, context), false)
                   .onComplete(
                       done -> {
                         if (done.failed()) {
@@ -300,7 +340,7 @@ public final class Gateway implements AutoCloseable {
             });
   }
 
-  private Job authorise(
+  private Authorised authorise(
       String authorization, java.util.function.Function<String, String> header, byte[] body) {
     if (authorization != null && !authorization.isBlank()) {
       return authoriseSession(authorization, body);
@@ -346,10 +386,12 @@ public final class Gateway implements AutoCloseable {
       throw GatewayException.conflict(
           "nonce_replayed", "Nonce " + request.nonce() + " was already used by " + buyer + ".");
     }
-    return job;
+    byte[] signature =
+        org.web3j.utils.Numeric.hexStringToByteArray(header.apply(ChatHeaders.SIGNATURE));
+    return new Authorised(job, new Authorisation.Signed(buyer, request, signature));
   }
 
-  private Job authoriseSession(String authorization, byte[] body) {
+  private Authorised authoriseSession(String authorization, byte[] body) {
     String prefix = "Bearer ";
     if (!authorization.regionMatches(true, 0, prefix, 0, prefix.length())) {
       throw GatewayException.unauthorized(
@@ -371,15 +413,25 @@ public final class Gateway implements AutoCloseable {
     }
     sessions.charge(session, quote);
     metrics.sessionCharge(quote);
-    return job;
+    JsonNode messages = root.get("messages");
+    Bytes32 messagesHash;
+    try {
+      messagesHash = MessagesHash.of(messages);
+    } catch (IllegalArgumentException e) {
+      throw GatewayException.badRequest("invalid_value", "messages: " + e.getMessage());
+    }
+    return new Authorised(
+        job,
+        new Authorisation.Session(
+            session.owner(), session.grant(), session.signature(), messagesHash, maxTokens, quote));
   }
 
-  private CompletionBackend.Result run(Job job, HttpServerResponse response, Context context) {
-    String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
+  private CompletionBackend.Result run(
+      Job job, JobBackend.OpenedJob opened, HttpServerResponse response, Context context) {
+    String id = "chatcmpl-" + opened.id();
     long created = clock.instant().getEpochSecond();
     if (!job.stream()) {
-      CompletionBackend.Result r =
-          backend.complete(job.messages(), job.params(), TokenListener.NONE);
+      CompletionBackend.Result r = backend.run(opened, TokenListener.NONE);
       JsonObject choice =
           new JsonObject()
               .put("index", 0)
@@ -427,9 +479,8 @@ public final class Gateway implements AutoCloseable {
         context,
         chunk.apply(new JsonObject().put("role", "assistant").put("content", ""), null));
     CompletionBackend.Result r =
-        backend.complete(
-            job.messages(),
-            job.params(),
+        backend.run(
+            opened,
             new TokenListener() {
               @Override
               public void onToken(int index, int tokenId, String textDelta) {
@@ -473,8 +524,15 @@ public final class Gateway implements AutoCloseable {
                 throw GatewayException.conflict(
                     "nonce_replayed", "Nonce " + g.nonce() + " was already used.");
               }
+              byte[] grantSignature = SignedSessionGrant.fromJson(body).signature().toByteArray();
               String key =
-                  sessions.openSession(g.sessionId(), ok.signer(), g.spendingCap(), g.expiry());
+                  sessions.openSession(
+                      g.sessionId(),
+                      ok.signer(),
+                      g.spendingCap(),
+                      g.expiry(),
+                      g.nonce(),
+                      grantSignature);
               if (key == null) {
                 throw GatewayException.conflict(
                     "session_exists", "Session " + g.sessionId() + " is already open.");
@@ -515,11 +573,56 @@ public final class Gateway implements AutoCloseable {
                     "nonce_replayed", "Nonce " + r.nonce() + " was already used.");
               }
               sessions.revoke(s);
+              boolean onChain;
+              try {
+                onChain =
+                    backend.revokeSession(
+                        ok.signer(),
+                        r.sessionId(),
+                        r.nonce(),
+                        SignedRevocation.fromJson(body).signature().toByteArray());
+              } catch (RuntimeException e) {
+                // Revoked here already; the chain can be told again with the same signature.
+                LOG.log(System.Logger.Level.WARNING, "could not revoke the session on chain", e);
+                onChain = false;
+              }
               return new JsonObject()
                   .put("object", "session.revoked")
                   .put("sessionId", r.sessionId().toString())
-                  .put("revoked", true);
+                  .put("revoked", true)
+                  .put("revokedOnChain", onChain);
             },
+            false)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                ctx.fail(ar.cause());
+              } else {
+                sendJson(ctx.response(), 200, ar.result());
+              }
+            });
+  }
+
+  private void jobView(RoutingContext ctx, boolean audit) {
+    Bytes32 id;
+    try {
+      id = Bytes32.fromHex(ctx.pathParam("id").toLowerCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      ctx.fail(
+          GatewayException.badRequest(
+              "invalid_job_id", "A job id is 0x followed by 64 hex digits."));
+      return;
+    }
+    if (queries == null) {
+      ctx.fail(GatewayException.notFound("job_not_found", "This gateway keeps no jobs."));
+      return;
+    }
+    vertx
+        .executeBlocking(
+            () ->
+                (audit ? queries.audit(id) : queries.job(id))
+                    .orElseThrow(
+                        () -> GatewayException.notFound("job_not_found", "No job " + id + ".")),
             false)
         .onComplete(
             ar -> {

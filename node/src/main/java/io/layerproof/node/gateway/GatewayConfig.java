@@ -73,6 +73,22 @@ public record GatewayConfig(
         DEFAULT_AUTH_FAILURE_LIMIT);
   }
 
+  /** These settings quoting {@code perRequest + perToken * maxTokens}. */
+  public GatewayConfig withPrices(BigInteger perRequest, BigInteger perToken) {
+    return new GatewayConfig(
+        modelId,
+        maxBodyBytes,
+        perRequest,
+        perToken,
+        defaultMaxTokens,
+        maxTokensLimit,
+        rateLimit,
+        rateWindowSeconds,
+        maxRequestValidity,
+        maxSessionValidity,
+        authFailureLimit);
+  }
+
   public static GatewayConfig defaults(String modelId) {
     return new GatewayConfig(
         modelId, 1 << 20, BigInteger.valueOf(1000), BigInteger.TEN, 64, 4096, 60, 60);

@@ -31,28 +31,28 @@ public final class GatewayException extends RuntimeException {
     return code;
   }
 
-  static GatewayException badRequest(String code, String message) {
+  public static GatewayException badRequest(String code, String message) {
     return new GatewayException(400, "invalid_request_error", code, message);
   }
 
-  static GatewayException unauthorized(String code, String message) {
+  public static GatewayException unauthorized(String code, String message) {
     return new GatewayException(401, "authentication_error", code, message);
   }
 
   /** 402: the escrow or the session's remaining cap does not cover the quoted price. */
-  static GatewayException paymentRequired(String code, String message) {
+  public static GatewayException paymentRequired(String code, String message) {
     return new GatewayException(402, "insufficient_quota", code, message);
   }
 
-  static GatewayException forbidden(String code, String message) {
+  public static GatewayException forbidden(String code, String message) {
     return new GatewayException(403, "permission_error", code, message);
   }
 
-  static GatewayException notFound(String code, String message) {
+  public static GatewayException notFound(String code, String message) {
     return new GatewayException(404, "invalid_request_error", code, message);
   }
 
-  static GatewayException conflict(String code, String message) {
+  public static GatewayException conflict(String code, String message) {
     return new GatewayException(409, "invalid_request_error", code, message);
   }
 }

@@ -38,6 +38,17 @@ public final class GatewayMetrics {
       Set.of(
           "/v1/models", "/v1/chat/completions", "/v1/sessions", "/v1/sessions/revoke", "/metrics");
 
+  /** Job views by their pattern, not their id. */
+  private static String routeOf(String path) {
+    if (ROUTES.contains(path)) {
+      return path;
+    }
+    if (path.startsWith("/v1/jobs/")) {
+      return path.endsWith("/audit") ? "/v1/jobs/{id}/audit" : "/v1/jobs/{id}";
+    }
+    return "other";
+  }
+
   private final PrometheusMeterRegistry registry;
   private final Counter completionTokens;
   private final Timer timeToFirstToken;
@@ -77,7 +88,7 @@ public final class GatewayMetrics {
   void request(String path, int status, long nanos) {
     Timer.builder(REQUESTS)
         .description("HTTP requests by route and status")
-        .tag("route", ROUTES.contains(path) ? path : "other")
+        .tag("route", routeOf(path))
         .tag("status", Integer.toString(status))
         .register(registry)
         .record(Duration.ofNanos(nanos));
@@ -113,7 +124,7 @@ public final class GatewayMetrics {
   }
 
   /** {@code backend} with its tokens and time to first token metered. */
-  CompletionBackend meter(CompletionBackend backend) {
+  JobBackend meter(JobBackend backend) {
     return new MeteredBackend(Objects.requireNonNull(backend, "backend"), this);
   }
 }

@@ -9,19 +9,32 @@ import java.util.List;
  * A backend that reports its tokens and time to first token to {@link GatewayMetrics}; a decorator,
  * so the gateway's handlers carry no metering code.
  */
-final class MeteredBackend implements CompletionBackend {
+final class MeteredBackend implements JobBackend {
 
-  private final CompletionBackend inner;
+  private final JobBackend inner;
   private final GatewayMetrics metrics;
 
-  MeteredBackend(CompletionBackend inner, GatewayMetrics metrics) {
+  MeteredBackend(JobBackend inner, GatewayMetrics metrics) {
     this.inner = inner;
     this.metrics = metrics;
   }
 
   @Override
-  public Result complete(
-      List<ChatMessage> messages, SamplingParams params, TokenListener listener) {
+  public boolean revokeSession(
+      io.layerproof.chain.event.EthAddress buyer,
+      io.layerproof.chain.event.Bytes32 sessionId,
+      java.math.BigInteger nonce,
+      byte[] signature) {
+    return inner.revokeSession(buyer, sessionId, nonce, signature);
+  }
+
+  @Override
+  public OpenedJob open(Authorisation auth, List<ChatMessage> messages, SamplingParams params) {
+    return inner.open(auth, messages, params);
+  }
+
+  @Override
+  public CompletionBackend.Result run(OpenedJob job, TokenListener listener) {
     long start = System.nanoTime();
     TokenListener timed =
         new TokenListener() {
@@ -41,7 +54,7 @@ final class MeteredBackend implements CompletionBackend {
             listener.onFinish(reason, textDelta);
           }
         };
-    Result r = inner.complete(messages, params, timed);
+    CompletionBackend.Result r = inner.run(job, timed);
     metrics.completionTokens(r.completionTokens());
     return r;
   }

@@ -28,7 +28,9 @@ final class RocksSessionLog implements SessionLog {
       String cap,
       long expiry,
       String spent,
-      boolean revoked) {
+      boolean revoked,
+      String grantNonce,
+      String grantSignature) {
 
     static Stored of(Session s) {
       return new Stored(
@@ -38,7 +40,9 @@ final class RocksSessionLog implements SessionLog {
           s.cap().toString(),
           s.expiry(),
           s.spent().toString(),
-          s.revoked());
+          s.revoked(),
+          s.grantNonce().toString(),
+          s.grantSignature());
     }
 
     Session session() {
@@ -49,7 +53,9 @@ final class RocksSessionLog implements SessionLog {
           new BigInteger(cap),
           expiry,
           new BigInteger(spent),
-          revoked);
+          revoked,
+          grantNonce == null ? BigInteger.ZERO : new BigInteger(grantNonce),
+          grantSignature == null ? "0x" : grantSignature);
     }
   }
 

@@ -12,6 +12,9 @@ import java.util.Objects;
  * @param cap the spending cap, token base units
  * @param expiry Unix seconds
  * @param spent charged so far, token base units
+ * @param grantNonce the signed grant's nonce
+ * @param grantSignature the owner's 65-byte signature over the grant, 0x hex (what JobMarket's
+ *     openJobWithSession checks); empty for a session opened without one (store-level tests)
  */
 public record Session(
     Bytes32 sessionId,
@@ -20,7 +23,9 @@ public record Session(
     BigInteger cap,
     long expiry,
     BigInteger spent,
-    boolean revoked) {
+    boolean revoked,
+    BigInteger grantNonce,
+    String grantSignature) {
 
   public Session {
     Objects.requireNonNull(sessionId, "sessionId");
@@ -28,13 +33,27 @@ public record Session(
     Objects.requireNonNull(owner, "owner");
     Objects.requireNonNull(cap, "cap");
     Objects.requireNonNull(spent, "spent");
+    Objects.requireNonNull(grantNonce, "grantNonce");
+    Objects.requireNonNull(grantSignature, "grantSignature");
+  }
+
+  /** The grant the owner signed. */
+  public io.layerproof.wallet.eip712.SessionGrant grant() {
+    return new io.layerproof.wallet.eip712.SessionGrant(sessionId, cap, expiry, grantNonce);
+  }
+
+  /** The owner's signature over {@link #grant()}. */
+  public byte[] signature() {
+    return org.web3j.utils.Numeric.hexStringToByteArray(grantSignature);
   }
 
   Session withSpent(BigInteger newSpent) {
-    return new Session(sessionId, keyHash, owner, cap, expiry, newSpent, revoked);
+    return new Session(
+        sessionId, keyHash, owner, cap, expiry, newSpent, revoked, grantNonce, grantSignature);
   }
 
   Session asRevoked() {
-    return new Session(sessionId, keyHash, owner, cap, expiry, spent, true);
+    return new Session(
+        sessionId, keyHash, owner, cap, expiry, spent, true, grantNonce, grantSignature);
   }
 }

@@ -62,9 +62,26 @@ public final class SessionStore implements AutoCloseable {
     return open(dir, Clock.systemUTC());
   }
 
-  /** Opens a session and returns its API key; null when the session id is already taken. */
+  /**
+   * Opens a session without its grant's signature (store-level use: such a session cannot open jobs
+   * on chain); see the six-argument form.
+   */
   public synchronized String openSession(
       Bytes32 sessionId, EthAddress owner, BigInteger cap, long expiry) {
+    return openSession(sessionId, owner, cap, expiry, BigInteger.ZERO, new byte[0]);
+  }
+
+  /**
+   * Opens a session for the grant {@code owner} signed and returns its API key; null when the
+   * session id is already taken.
+   */
+  public synchronized String openSession(
+      Bytes32 sessionId,
+      EthAddress owner,
+      BigInteger cap,
+      long expiry,
+      BigInteger grantNonce,
+      byte[] grantSignature) {
     long now = clock.instant().getEpochSecond();
     if (now - lastPrune >= PRUNE_EVERY_SECONDS) {
       prune();
@@ -75,7 +92,17 @@ public final class SessionStore implements AutoCloseable {
     byte[] raw = new byte[32];
     random.nextBytes(raw);
     String key = "lp-" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-    Session s = new Session(sessionId, hash(key), owner, cap, expiry, BigInteger.ZERO, false);
+    Session s =
+        new Session(
+            sessionId,
+            hash(key),
+            owner,
+            cap,
+            expiry,
+            BigInteger.ZERO,
+            false,
+            grantNonce,
+            org.web3j.utils.Numeric.toHexString(grantSignature));
     log.put(s);
     index(s);
     return key;

@@ -57,7 +57,7 @@ class WalletCommandTest {
   @BeforeAll
   static void start() throws Exception {
     data = dir.resolve("devnet");
-    devnet = Devnet.start(new DevnetOptions(data, "127.0.0.1", 0, 1337, false), s -> {});
+    devnet = Devnet.start(new DevnetOptions(data, "127.0.0.1", 0, 0, 1337, false), s -> {});
     passwordFile = dir.resolve("password.txt");
     Files.writeString(passwordFile, PASSWORD + "\n");
   }

@@ -24,7 +24,7 @@ class DevnetTest {
   @TempDir Path dir;
 
   private DevnetOptions options(boolean reset) {
-    return new DevnetOptions(dir, "127.0.0.1", 0, 1337, reset);
+    return new DevnetOptions(dir, "127.0.0.1", 0, 0, 1337, reset);
   }
 
   @Test

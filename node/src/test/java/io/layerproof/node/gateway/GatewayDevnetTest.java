@@ -30,7 +30,7 @@ class GatewayDevnetTest {
   void onChainEscrowGatesSignedRequests() throws Exception {
     Clock clock = Clock.systemUTC();
     try (Devnet devnet =
-        Devnet.start(new DevnetOptions(dir, "127.0.0.1", 0, 1337, false), s -> {})) {
+        Devnet.start(new DevnetOptions(dir, "127.0.0.1", 0, 0, 1337, false), s -> {})) {
       LayerproofContracts view = devnet.contractsAs(devnet.operator());
       EscrowCheck escrow = EscrowCheck.onChain(view);
       EthAddress buyer = EthAddress.fromHex(devnet.buyer().address());

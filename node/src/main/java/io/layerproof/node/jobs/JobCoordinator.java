@@ -1,0 +1,336 @@
+package io.layerproof.node.jobs;
+
+import static io.layerproof.chain.contracts.LayerproofContracts.send;
+
+import io.layerproof.chain.contracts.ContractRevertException;
+import io.layerproof.chain.contracts.LayerproofContracts;
+import io.layerproof.chain.event.Bytes32;
+import io.layerproof.chain.event.EcdsaSignature;
+import io.layerproof.chain.event.EthAddress;
+import io.layerproof.chain.event.EventSigner;
+import io.layerproof.chain.event.JobPosted;
+import io.layerproof.chain.event.SessionGrantRef;
+import io.layerproof.chain.event.ShardAssignment;
+import io.layerproof.chain.event.ShardsAssigned;
+import io.layerproof.chain.event.TokenStreamed;
+import io.layerproof.contracts.generated.JobMarket;
+import io.layerproof.inference.model.LlamaModel;
+import io.layerproof.inference.model.TextTokenizer;
+import io.layerproof.inference.sampling.Generation;
+import io.layerproof.inference.sampling.TokenListener;
+import io.layerproof.inference.shard.Pipeline;
+import io.layerproof.node.gateway.Authorisation;
+import io.layerproof.node.gateway.ChatMessage;
+import io.layerproof.node.gateway.CompletionBackend;
+import io.layerproof.node.gateway.GatewayException;
+import io.layerproof.node.gateway.JobBackend;
+import io.layerproof.node.verification.AuditOutcome;
+import io.layerproof.node.verification.JobCommitments;
+import io.layerproof.verifier.reexec.CommittedShard;
+import java.math.BigInteger;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.web3j.crypto.Hash;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+
+/**
+ * Turns authorised chat requests into jobs of the whole system. {@link #open}: the sequencer opens
+ * the job on JobMarket in the buyer's name (locking the buyer's maxPrice) with its placement (each
+ * provider's layer range, the verifier), and puts {@code JobPosted} (carrying the buyer's
+ * signature) and {@code ShardsAssigned} on the ledger. {@link #run}: the providers' shards generate
+ * the reply as one pipeline while each provider's hook commits to and stores its activations; the
+ * last stage's tokens go to the ledger as {@code TokenStreamed}. Then, off the request's thread:
+ * each provider posts its root on chain and its {@code LayerCommitmentsGenerated} on the ledger,
+ * the ledger is anchored, the verifier audits the job from the seed block after the last
+ * commitment, and its verdicts are anchored too. Settlement follows on its own schedule ({@link
+ * Settler}) once the challenge window has passed.
+ *
+ * <p>One generation at a time (the shards are one pipeline); the follow-up work of finished jobs
+ * runs in order on one background thread.
+ */
+public final class JobCoordinator implements JobBackend, AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(JobCoordinator.class.getName());
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** How long a request the gateway words for a session stays valid on chain. */
+  static final Duration SESSION_REQUEST_VALIDITY = Duration.ofMinutes(10);
+
+  private final LayerproofContracts sequencerChain;
+  private final EventSigner sequencer;
+  private final SequencerLedger ledger;
+  private final List<ProviderNode> providers;
+  private final VerifierNode verifier;
+  private final Pipeline pipeline;
+  private final TextTokenizer tokenizer;
+  private final int maxPositions;
+  private final byte[] modelHash;
+  private final Clock clock;
+  private final ExecutorService followUp;
+  private final Map<String, Opened> opened = new ConcurrentHashMap<>();
+  private final Map<Bytes32, CompletableFuture<List<AuditOutcome>>> audits =
+      new ConcurrentHashMap<>();
+
+  /** What {@link #run} needs of an opened job. */
+  private record Opened(Bytes32 id, long block) {}
+
+  /**
+   * @param sequencerChain the sequencer's contract handles (opens jobs, anchors)
+   * @param sequencer the sequencer's ledger signer (also the gateway's: one node plays both)
+   * @param providers the stages in layer order, tiling the model
+   * @param modelId the model id requests name; its keccak256 is JobRequest.model
+   */
+  public JobCoordinator(
+      LayerproofContracts sequencerChain,
+      EventSigner sequencer,
+      SequencerLedger ledger,
+      List<ProviderNode> providers,
+      VerifierNode verifier,
+      LlamaModel model,
+      String modelId,
+      Clock clock) {
+    this.sequencerChain = Objects.requireNonNull(sequencerChain, "sequencerChain");
+    this.sequencer = Objects.requireNonNull(sequencer, "sequencer");
+    this.ledger = Objects.requireNonNull(ledger, "ledger");
+    this.providers = List.copyOf(providers);
+    this.verifier = Objects.requireNonNull(verifier, "verifier");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.pipeline = Pipeline.of(this.providers.stream().map(ProviderNode::shard).toList());
+    this.tokenizer = model.tokenizer();
+    this.maxPositions = model.config().maxPositionEmbeddings();
+    this.modelHash = modelHash(modelId);
+    this.followUp =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "job-follow-up");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** JobRequest.model for a model id: keccak256 of its UTF-8 bytes. */
+  public static byte[] modelHash(String modelId) {
+    return Hash.sha3(modelId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public OpenedJob open(
+      Authorisation auth,
+      List<ChatMessage> messages,
+      io.layerproof.inference.sampling.SamplingParams params) {
+    int promptTokens = tokenizer.encode(ChatMessage.render(messages), true).length;
+    if (promptTokens + params.maxTokens() > maxPositions) {
+      throw GatewayException.badRequest(
+          "context_length_exceeded",
+          "The prompt ("
+              + promptTokens
+              + " tokens) plus max_tokens ("
+              + params.maxTokens()
+              + ") exceeds the model's context of "
+              + maxPositions
+              + " tokens.");
+    }
+    JobMarket.JobRequest req = request(auth);
+    List<JobMarket.ShardAssignment> placement = new ArrayList<>();
+    for (ProviderNode p : providers) {
+      placement.add(
+          new JobMarket.ShardAssignment(
+              p.address().toString(),
+              BigInteger.valueOf(p.startLayer()),
+              BigInteger.valueOf(p.endLayer())));
+    }
+    SessionGrantRef session = sessionOf(auth);
+    TransactionReceipt receipt;
+    try {
+      receipt = openOnChain(auth, session, req, placement);
+    } catch (ContractRevertException e) {
+      throw ChainRefusals.of(e);
+    }
+    Bytes32 id = Bytes32.of(JobMarket.getJobOpenedEvents(receipt).get(0).jobId);
+    JobPosted posted =
+        new JobPosted(
+            id,
+            auth.buyer(),
+            Bytes32.of(req.model),
+            Bytes32.of(req.messagesHash),
+            req.maxTokens,
+            req.maxPrice,
+            req.nonce,
+            req.expiry,
+            session);
+    ledger.append(sequencer, posted, EcdsaSignature.of(buyerSignature(auth)));
+    List<ShardAssignment> shards = new ArrayList<>();
+    for (int i = 0; i < providers.size(); i++) {
+      ProviderNode p = providers.get(i);
+      shards.add(new ShardAssignment(i, p.key().id(), p.startLayer(), p.endLayer()));
+    }
+    ledger.append(sequencer, new ShardsAssigned(id, shards, verifier.key().id()));
+    opened.put(id.toString(), new Opened(id, receipt.getBlockNumber().longValueExact()));
+    return new OpenedJob(id.toString(), messages, params);
+  }
+
+  private JobMarket.JobRequest request(Authorisation auth) {
+    if (auth instanceof Authorisation.Signed s) {
+      return s.request().toJobRequest();
+    }
+    Authorisation.Session s = (Authorisation.Session) auth;
+    long expiry =
+        Math.min(
+            s.grant().expiry(), clock.instant().plus(SESSION_REQUEST_VALIDITY).getEpochSecond());
+    return new JobMarket.JobRequest(
+        modelHash,
+        s.messagesHash().toByteArray(),
+        BigInteger.valueOf(s.maxTokens()),
+        s.maxPrice(),
+        new BigInteger(128, RANDOM),
+        BigInteger.valueOf(expiry));
+  }
+
+  private static SessionGrantRef sessionOf(Authorisation auth) {
+    if (!(auth instanceof Authorisation.Session s)) {
+      return null;
+    }
+    return new SessionGrantRef(
+        s.grant().sessionId(),
+        s.grant().spendingCap(),
+        BigInteger.valueOf(s.grant().expiry()),
+        s.grant().nonce());
+  }
+
+  private TransactionReceipt openOnChain(
+      Authorisation auth,
+      SessionGrantRef session,
+      JobMarket.JobRequest req,
+      List<JobMarket.ShardAssignment> placement) {
+    String verifierAddress = verifier.address().toString();
+    if (auth instanceof Authorisation.Signed s) {
+      return send(
+          sequencerChain
+              .market()
+              .openJob(auth.buyer().toString(), req, s.signature(), placement, verifierAddress));
+    }
+    Authorisation.Session s = (Authorisation.Session) auth;
+    return send(
+        sequencerChain
+            .market()
+            .openJobWithSession(
+                auth.buyer().toString(),
+                session.toWrapper(),
+                s.grantSignature(),
+                req,
+                placement,
+                verifierAddress));
+  }
+
+  private static byte[] buyerSignature(Authorisation auth) {
+    return auth instanceof Authorisation.Signed s
+        ? s.signature()
+        : ((Authorisation.Session) auth).grantSignature();
+  }
+
+  @Override
+  public boolean revokeSession(
+      EthAddress buyer, Bytes32 sessionId, BigInteger nonce, byte[] signature) {
+    send(
+        sequencerChain
+            .market()
+            .revokeSessionWithSig(buyer.toString(), sessionId.toByteArray(), nonce, signature));
+    return true;
+  }
+
+  @Override
+  public synchronized CompletionBackend.Result run(OpenedJob job, TokenListener listener) {
+    Opened o = opened.remove(job.id());
+    if (o == null) {
+      throw new IllegalStateException("job " + job.id() + " was not opened here");
+    }
+    String id = o.id().toString();
+    List<ProviderNode.Work> work = providers.stream().map(p -> p.begin(id)).toList();
+    int[] prompt = tokenizer.encode(ChatMessage.render(job.messages()), true);
+    Generation g =
+        pipeline.generate(
+            id,
+            prompt,
+            job.params(),
+            tokenizer,
+            listener,
+            work.stream().map(ProviderNode.Work::hook).toList());
+    List<CommittedShard> committed = work.stream().map(ProviderNode.Work::finish).toList();
+    CompletableFuture<List<AuditOutcome>> audit = new CompletableFuture<>();
+    audits.put(o.id(), audit);
+    followUp.execute(() -> followUp(o, g, committed, audit));
+    return new CompletionBackend.Result(
+        g.promptTokens().length, g.tokens().length, g.text(), g.finishReason());
+  }
+
+  /** Commitments on chain and ledger, anchoring, the verifier's audit, anchoring again. */
+  private void followUp(
+      Opened o,
+      Generation g,
+      List<CommittedShard> committed,
+      CompletableFuture<List<AuditOutcome>> done) {
+    try {
+      ProviderNode last = providers.get(providers.size() - 1);
+      EventSigner lastSigner = ledger.signer(last.key());
+      int[] tokens = g.tokens();
+      for (int t = 0; t < tokens.length; t++) {
+        ledger.append(lastSigner, new TokenStreamed(o.id(), t, tokens[t]));
+      }
+      for (int i = 0; i < providers.size(); i++) {
+        ProviderNode p = providers.get(i);
+        p.postCommitment(o.id(), i, committed.get(i));
+        ledger.append(ledger.signer(p.key()), ProviderNode.event(o.id(), i, committed.get(i)));
+      }
+      ledger.anchor();
+      List<AuditOutcome> outcomes =
+          verifier.audit(new JobCommitments(o.id(), committed), o.block());
+      ledger.anchor();
+      done.complete(outcomes);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "follow-up of job " + o.id() + " failed", e);
+      done.completeExceptionally(e);
+    }
+  }
+
+  /**
+   * The audit of a job run here: completes once its commitments are posted and its verdicts are on
+   * the ledger and anchored.
+   */
+  public Optional<CompletableFuture<List<AuditOutcome>>> audit(Bytes32 jobId) {
+    return Optional.ofNullable(audits.get(jobId));
+  }
+
+  /** The providers, in stage order. */
+  public List<ProviderNode> providers() {
+    return providers;
+  }
+
+  public VerifierNode verifier() {
+    return verifier;
+  }
+
+  @Override
+  public void close() {
+    followUp.shutdown();
+    try {
+      if (!followUp.awaitTermination(30, TimeUnit.SECONDS)) {
+        followUp.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      followUp.shutdownNow();
+    }
+    pipeline.close();
+  }
+}
