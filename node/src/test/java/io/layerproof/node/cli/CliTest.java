@@ -62,9 +62,16 @@ class CliTest {
 
   @Test
   void devnetSetsUpPrintsAddressesAndExits(@TempDir Path dir) {
-    Run r = run("devnet", "--data-dir", dir.toString(), "--rpc-port", "0", "--exit");
+    Run r =
+        run("devnet", "--data-dir", dir.toString(), "--rpc-port", "0", "--api-port", "0", "--exit");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("JSON-RPC      http://127.0.0.1:"), r.out());
+    assertTrue(r.out().matches("(?s).*base URL\\s+http://127\\.0\\.0\\.1:\\d+/v1.*"), r.out());
+    assertTrue(r.out().matches("(?s).*demo API key\\s+lp-\\S+.*"), r.out());
+    assertTrue(r.out().contains("Authorization: Bearer lp-"), r.out());
+    assertTrue(r.out().contains("wallet chat --keystore buyer.json"), r.out());
+    assertTrue(r.out().matches("(?s).*sequencer\\s+0x[0-9a-fA-F]{40}.*stake 100.*"), r.out());
+    assertTrue(r.out().matches("(?s).*verifier\\s+0x[0-9a-fA-F]{40}.*stake 100.*"), r.out());
     assertTrue(r.out().matches("(?s).*JobMarket\\s+0x[0-9a-fA-F]{40}.*"), r.out());
     assertTrue(r.out().matches("(?s).*buyer\\s+0x[0-9a-fA-F]{40}.*escrow 1000.*"), r.out());
     assertTrue(r.out().matches("(?s).*provider-a\\s+0x[0-9a-fA-F]{40}.*stake 1000.*"), r.out());

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.layerproof.chain.contracts.JobMarketEip712;
 import io.layerproof.chain.contracts.LayerproofContracts;
 import io.layerproof.chain.event.EthAddress;
 import io.layerproof.chain.event.LedgerDomain;
+import io.layerproof.contracts.generated.JobMarket;
 import io.layerproof.inference.model.LlamaModel;
 import io.layerproof.node.devnet.Devnet;
 import io.layerproof.node.devnet.DevnetOptions;
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Hash;
 import picocli.CommandLine;
 
 /** {@code layerproof wallet} through {@link Main}, against an embedded devnet. */
@@ -409,5 +412,95 @@ class WalletCommandTest {
             "http://127.0.0.1:1/v1");
     assertEquals(1, down.code());
     assertTrue(down.err().contains("cannot reach the gateway"), down.err());
+  }
+
+  @Test
+  void jobsListsTheAccountsJobsFromTheChainWithoutAPassword() throws Exception {
+    String buyer = devnet.buyer().address();
+    Run none =
+        run(
+            "wallet",
+            "jobs",
+            "--address",
+            "0x00000000000000000000000000000000000000aa",
+            "--rpc",
+            devnet.rpcUrl(),
+            "--data-dir",
+            chainArgs());
+    assertEquals(0, none.code(), none.err());
+    assertTrue(none.out().startsWith("no jobs for 0x00000000000000000000000000000000000000aa"));
+
+    // The sequencer opens a job the buyer signed.
+    BigInteger maxPrice = LPC.divide(BigInteger.valueOf(1000));
+    JobMarket.JobRequest req =
+        new JobMarket.JobRequest(
+            Hash.sha3("model".getBytes()),
+            Hash.sha3("messages".getBytes()),
+            BigInteger.valueOf(8),
+            maxPrice,
+            BigInteger.valueOf(4242),
+            BigInteger.valueOf(System.currentTimeMillis() / 1000 + 600));
+    byte[] sig =
+        JobMarketEip712.signJobRequest(
+            devnet.chainId(), devnet.contracts().market(), req, devnet.buyer().wallet());
+    LayerproofContracts sequencer = devnet.contractsAs(devnet.sequencer());
+    var opened =
+        LayerproofContracts.send(
+            sequencer
+                .market()
+                .openJob(
+                    buyer,
+                    req,
+                    sig,
+                    java.util.List.of(
+                        new JobMarket.ShardAssignment(
+                            devnet.providers().get(0).address(),
+                            BigInteger.ZERO,
+                            BigInteger.valueOf(8))),
+                    devnet.verifier().address()));
+    String jobId =
+        org.web3j.utils.Numeric.toHexString(JobMarket.getJobOpenedEvents(opened).get(0).jobId);
+
+    Run json =
+        run(
+            "wallet",
+            "jobs",
+            "--address",
+            buyer,
+            "--rpc",
+            devnet.rpcUrl(),
+            "--data-dir",
+            chainArgs(),
+            "--json");
+    assertEquals(0, json.code(), json.err());
+    var rows = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+    var row =
+        java.util.stream.StreamSupport.stream(rows.spliterator(), false)
+            .filter(r -> r.get("jobId").asText().equals(jobId))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(json.out()));
+    assertEquals("open", row.get("status").asText());
+    assertEquals(maxPrice.toString(), row.get("maxPrice").asText());
+    assertEquals(opened.getBlockNumber().longValueExact(), row.get("openedBlock").asLong());
+    assertTrue(row.get("cost").isNull());
+
+    Run text =
+        run(
+            "wallet",
+            "jobs",
+            "--address",
+            buyer,
+            "--rpc",
+            devnet.rpcUrl(),
+            "--data-dir",
+            chainArgs());
+    assertEquals(0, text.code(), text.err());
+    assertTrue(
+        text.out().matches("(?s).*" + jobId + "\\s+\\d+\\s+open\\s+0\\.001\\s+-\\s+-.*"),
+        text.out());
+
+    Run bad = run("wallet", "jobs", "--address", "nope", "--data-dir", chainArgs());
+    assertEquals(1, bad.code());
+    assertTrue(bad.err().contains("not an address"), bad.err());
   }
 }

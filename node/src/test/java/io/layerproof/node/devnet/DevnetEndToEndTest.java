@@ -239,15 +239,7 @@ class DevnetEndToEndTest {
         "{\"model\":\""
             + DevnetNodes.MODEL_ID
             + "\",\"max_tokens\":3,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
-    HttpResponse<String> r =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(api.resolve("/v1/chat/completions"))
-                    .header("Authorization", "Bearer " + apiKey)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = bearerChat(apiKey, body);
     assertEquals(200, r.statusCode(), r.body());
     Bytes32 jobId = Bytes32.fromHex(r.headers().firstValue(Gateway.JOB_HEADER).orElseThrow());
     JobMarket.Job job = send(view.market().jobInfo(jobId.toByteArray()));
@@ -267,16 +259,19 @@ class DevnetEndToEndTest {
     buyer.sendRevocation(buyer.revokeSession(sessionId));
     assertTrue(
         send(view.market().sessionRevoked(devnet.buyer().address(), sessionId.toByteArray())));
-    HttpResponse<String> after =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(api.resolve("/v1/chat/completions"))
-                    .header("Authorization", "Bearer " + apiKey)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> after = bearerChat(apiKey, body);
     assertEquals(401, after.statusCode(), after.body());
+  }
+
+  private HttpResponse<String> bearerChat(String apiKey, String body) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(api.resolve("/v1/chat/completions"))
+                .header("Authorization", "Bearer " + apiKey)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   private JsonNode get(String path) throws Exception {
