@@ -536,6 +536,7 @@ public final class WalletCommand implements Runnable {
         }
       }
       out.println();
+      out.flush();
       response
           .headers()
           .firstValue(Gateway.JOB_HEADER)
