@@ -21,7 +21,8 @@ public final class RequestResponse {
   private RequestResponse() {}
 
   /** Sends {@code request} on a negotiated outbound stream; completes with the response. */
-  public static CompletableFuture<byte[]> request(MuxStream stream, byte[] request, int maxResponse) {
+  public static CompletableFuture<byte[]> request(
+      MuxStream stream, byte[] request, int maxResponse) {
     if (request.length > MAX_FRAME) {
       throw new IllegalArgumentException("request over " + MAX_FRAME + " bytes");
     }
@@ -78,8 +79,8 @@ public final class RequestResponse {
   }
 
   /**
-   * Serves one request on an inbound stream: {@code handler} turns the request into the response
-   * (a failed future resets the stream).
+   * Serves one request on an inbound stream: {@code handler} turns the request into the response (a
+   * failed future resets the stream).
    */
   public static void serve(
       MuxStream stream, int maxRequest, Function<byte[], CompletableFuture<byte[]>> handler) {
