@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -46,7 +47,7 @@ final class ConnectionUpgrader {
                 config.handshakeTimeout(),
                 (ctx, p) -> addNoise(ctx, initiator, expected, result))
             : MultistreamHandler.responder(
-                java.util.Set.of(security),
+                Set.of(security),
                 config.handshakeTimeout(),
                 (ctx, p) -> addNoise(ctx, initiator, expected, result));
     failOn(select.result(), "security negotiation", result);

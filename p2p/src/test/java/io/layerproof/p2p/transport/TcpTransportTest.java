@@ -192,6 +192,21 @@ class TcpTransportTest {
     }
   }
 
+  @Test
+  void inboundBeyondThePendingHandshakeLimitIsClosed() throws Exception {
+    TcpTransport server =
+        server(TransportConfig.defaults().withMaxPendingHandshakes(1).withMaxConnectionsPerIp(10));
+    Multiaddr addr = server.listen(LOOPBACK).get(5, TimeUnit.SECONDS);
+    int port = addr.toSocketAddress().getPort();
+    try (Socket stalled = new Socket(InetAddress.getLoopbackAddress(), port);
+        Socket extra = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      stalled.setSoTimeout(5000);
+      extra.setSoTimeout(5000);
+      assertTrue(stalled.getInputStream().read() > 0); // admitted, now upgrading
+      assertEquals(-1, readOrEof(extra.getInputStream()));
+    }
+  }
+
   private static int readOrEof(InputStream in) {
     try {
       return in.read();
