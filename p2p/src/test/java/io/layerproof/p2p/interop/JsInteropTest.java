@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The Java host against real js-libp2p 2.10 peers (TCP, Noise, yamux, identify, ping, GossipSub
- * 14.1.2, the request/response protocol): Java dials js and js dials Java, and everything runs
- * both ways.
+ * 14.1.2, the request/response protocol): Java dials js and js dials Java, and everything runs both
+ * ways.
  */
 @Timeout(180)
 class JsInteropTest {
@@ -85,13 +85,18 @@ class JsInteropTest {
       awaitTrue(() -> java.identified(dialedId).isPresent(), "identify of the js peer");
       IdentifyMessage jsSelf = java.identified(dialedId).orElseThrow();
       assertTrue(jsSelf.agentVersion().startsWith("js-libp2p/"), jsSelf.agentVersion());
-      assertEquals(dialedId, io.layerproof.p2p.identity.PeerPublicKey.fromProtobuf(jsSelf.publicKey()).peerId());
+      assertEquals(
+          dialedId,
+          io.layerproof.p2p.identity.PeerPublicKey.fromProtobuf(jsSelf.publicKey()).peerId());
 
       // Gossip both ways, with both js peers in the mesh.
       dialed.subscribe(TOPIC);
       dialer.subscribe(TOPIC);
       dialed.awaitMeshPeer(TOPIC, java.self().toBase58(), WAIT);
       dialer.awaitMeshPeer(TOPIC, java.self().toBase58(), WAIT);
+      awaitTrue(
+          () -> java.onGossipThread(() -> java.router().topicPeers(TOPIC)).contains(dialedId),
+          "the Java router learning the js subscription");
       java.publish(TOPIC, "from java".getBytes(StandardCharsets.UTF_8));
       String hexJava = HexFormat.of().formatHex("from java".getBytes(StandardCharsets.UTF_8));
       for (JsPeer js : List.of(dialed, dialer)) {
