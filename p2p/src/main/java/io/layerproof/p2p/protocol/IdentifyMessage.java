@@ -97,6 +97,7 @@ public record IdentifyMessage(
     } catch (IOException e) {
       throw new IllegalArgumentException("malformed identify message: " + e.getMessage(), e);
     }
-    return new IdentifyMessage(protocolVersion, agentVersion, publicKey, addrs, observed, protocols);
+    return new IdentifyMessage(
+        protocolVersion, agentVersion, publicKey, addrs, observed, protocols);
   }
 }

@@ -1,0 +1,307 @@
+package io.layerproof.p2p.discovery;
+
+import io.layerproof.p2p.discovery.DnsMessage.Ptr;
+import io.layerproof.p2p.discovery.DnsMessage.Question;
+import io.layerproof.p2p.discovery.DnsMessage.ResourceRecord;
+import io.layerproof.p2p.discovery.DnsMessage.Txt;
+import io.layerproof.p2p.identity.PeerId;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * libp2p mDNS peer discovery (libp2p specs, discovery/mdns.md). A query is a PTR question for
+ * {@code _p2p._udp.local}; the answer is a PTR from that name to {@code
+ * <peer-name>._p2p._udp.local}, where peer-name is a random label (the spec dropped the peer id
+ * there so that names stay within 63 chars and leak nothing), plus additional TXT records for that
+ * name holding one {@code dnsaddr=<multiaddr>} each, every multiaddr ending in {@code /p2p/<peer
+ * id>}.
+ *
+ * <p>We query at start and every {@code queryInterval}, answer every query (our own too: the spec
+ * asks for that so others can learn about us passively), and report each valid response from
+ * another peer to the listener. TXT records are read from the answer and additional sections, as
+ * implementations differ in where they put them.
+ */
+public final class MdnsDiscovery implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MdnsDiscovery.class);
+
+  public static final String SERVICE_NAME = "_p2p._udp.local";
+  public static final String GROUP = "224.0.0.251";
+  public static final int PORT = 5353;
+
+  /** RFC 6762 section 10 recommends 120 s for records that name hosts and services. */
+  public static final long TTL_SECONDS = 120;
+
+  public static final Duration DEFAULT_QUERY_INTERVAL = Duration.ofSeconds(10);
+
+  static final String DNSADDR = "dnsaddr=";
+
+  /** A TXT character-string is at most 255 bytes, {@code dnsaddr=} included. */
+  static final int MAX_ADDR_LENGTH = 255 - DNSADDR.length();
+
+  /** Addresses taken from, or sent in, one response. */
+  static final int MAX_ADDRS = 64;
+
+  /** Peers reported from one response (each PTR names one). */
+  static final int MAX_PEERS_PER_PACKET = 16;
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+  private final PeerId self;
+  private final Supplier<List<String>> listenAddrs;
+  private final Duration queryInterval;
+  private final MdnsTransport transport;
+  private final PeerListener listener;
+  private final String peerName;
+  private final ScheduledExecutorService timer;
+  private volatile boolean started;
+  private volatile boolean closed;
+
+  /**
+   * @param listenAddrs our addresses, asked for at each answer so that new ones get announced; an
+   *     address without {@code /p2p/} gets ours appended, one naming another peer is skipped
+   */
+  public MdnsDiscovery(
+      PeerId self,
+      Supplier<List<String>> listenAddrs,
+      Duration queryInterval,
+      MdnsTransport transport,
+      PeerListener listener) {
+    this.self = Objects.requireNonNull(self);
+    this.listenAddrs = Objects.requireNonNull(listenAddrs);
+    if (queryInterval.isNegative() || queryInterval.isZero()) {
+      throw new IllegalArgumentException("the query interval is positive");
+    }
+    this.queryInterval = queryInterval;
+    this.transport = Objects.requireNonNull(transport);
+    this.listener = Objects.requireNonNull(listener);
+    this.peerName = randomPeerName();
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "mdns-query-" + self.toBase58().substring(0, 12));
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** Starts receiving, then queries now and every interval. */
+  public synchronized void start() {
+    if (started || closed) {
+      throw new IllegalStateException("start once, before close");
+    }
+    started = true;
+    transport.start(this::onPacket);
+    timer.scheduleAtFixedRate(this::query, 0, queryInterval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Sends one query now (the timer does this every interval). */
+  public void query() {
+    if (!closed) {
+      transport.send(DnsMessage.query(new Question(SERVICE_NAME, DnsMessage.TYPE_PTR)).encode());
+    }
+  }
+
+  /** The random first label of our instance name, 32 to 63 chars. */
+  public String peerName() {
+    return peerName;
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+    timer.shutdownNow();
+    transport.close();
+  }
+
+  /** Handles one received packet; never throws, so a hostile packet cannot stop the receiver. */
+  void onPacket(byte[] packet, InetSocketAddress from) {
+    if (closed) {
+      return;
+    }
+    DnsMessage m;
+    try {
+      m = DnsMessage.decode(packet);
+    } catch (IllegalArgumentException e) {
+      LOG.debug("ignoring a malformed mDNS packet from {}: {}", from, e.getMessage());
+      return;
+    }
+    try {
+      if (m.isResponse()) {
+        onResponse(m, from);
+      } else if (asksForUs(m)) {
+        transport.send(response().encode());
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("mDNS packet from {} not handled", from, e);
+    }
+  }
+
+  private static boolean asksForUs(DnsMessage query) {
+    for (Question q : query.questions()) {
+      if (DnsMessage.sameName(q.name(), SERVICE_NAME)
+          && (q.type() == DnsMessage.TYPE_PTR || q.type() == 255)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Our announcement: the PTR answer and one TXT per address, within the packet limit. */
+  DnsMessage response() {
+    String instance = peerName + "." + SERVICE_NAME;
+    List<ResourceRecord> answers =
+        List.of(new ResourceRecord(SERVICE_NAME, TTL_SECONDS, new Ptr(instance)));
+    List<ResourceRecord> txts = new ArrayList<>();
+    int size = 12 + 2 * (SERVICE_NAME.length() + 2) + 10 + peerName.length() + 1;
+    for (String addr : ownAddrs()) {
+      // Name (uncompressed), fixed fields, one length octet and the string.
+      int recordSize = instance.length() + 2 + 10 + 1 + DNSADDR.length() + addr.length();
+      if (size + recordSize > DnsMessage.MAX_PACKET) {
+        LOG.warn("mDNS response full: not announcing {} and later addresses", addr);
+        break;
+      }
+      size += recordSize;
+      // Cache-flush: this TXT set is unique to us (RFC 6762 section 10.2).
+      txts.add(
+          new ResourceRecord(
+              instance, DnsMessage.CLASS_IN, true, TTL_SECONDS, new Txt(List.of(DNSADDR + addr))));
+    }
+    return DnsMessage.response(answers, txts);
+  }
+
+  private List<String> ownAddrs() {
+    Set<String> out = new LinkedHashSet<>();
+    for (String raw : listenAddrs.get()) {
+      String addr = P2pAddrs.withPeer(raw, self);
+      try {
+        if (!P2pAddrs.peerId(addr).equals(self)) {
+          LOG.warn("not announcing {}: it names another peer", addr);
+          continue;
+        }
+      } catch (IllegalArgumentException e) {
+        LOG.warn("not announcing {}: {}", addr, e.getMessage());
+        continue;
+      }
+      if (addr.length() > MAX_ADDR_LENGTH) {
+        LOG.warn("not announcing {}: longer than a TXT string holds", addr);
+      } else if (out.size() < MAX_ADDRS) {
+        out.add(addr);
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private void onResponse(DnsMessage m, InetSocketAddress from) {
+    int peers = 0;
+    for (ResourceRecord r : m.answers()) {
+      if (r.data() instanceof Ptr ptr
+          && DnsMessage.sameName(r.name(), SERVICE_NAME)
+          && peers++ < MAX_PEERS_PER_PACKET) {
+        onInstance(m, ptr.target(), from);
+      }
+    }
+  }
+
+  /** One announced instance: its dnsaddr TXT strings must all name one peer, not us. */
+  private void onInstance(DnsMessage m, String instance, InetSocketAddress from) {
+    String suffix = "." + SERVICE_NAME;
+    String label =
+        instance.length() > suffix.length()
+            ? instance.substring(0, instance.length() - suffix.length())
+            : "";
+    if (!DnsMessage.sameName(instance.substring(label.length()), suffix)
+        || label.isEmpty()
+        || label.contains(".")) {
+      LOG.debug("ignoring PTR to {} from {}: not <peer-name>.{}", instance, from, SERVICE_NAME);
+      return;
+    }
+    PeerId peer = null;
+    Set<String> addrs = new LinkedHashSet<>();
+    List<ResourceRecord> records = new ArrayList<>(m.answers());
+    records.addAll(m.additionals());
+    for (ResourceRecord r : records) {
+      if (!(r.data() instanceof Txt txt) || !DnsMessage.sameName(r.name(), instance)) {
+        continue;
+      }
+      for (String s : txt.strings()) {
+        if (!s.regionMatches(true, 0, DNSADDR, 0, DNSADDR.length())) {
+          continue; // other DNS-SD attributes are allowed and not ours to judge
+        }
+        String addr = s.substring(DNSADDR.length());
+        PeerId id;
+        try {
+          id = P2pAddrs.peerId(addr);
+        } catch (IllegalArgumentException e) {
+          LOG.debug(
+              "ignoring {} from {}: bad dnsaddr {}: {}", instance, from, addr, e.getMessage());
+          return;
+        }
+        if (peer != null && !peer.equals(id)) {
+          // A peer-name stands for one peer; mixed ids mean a broken or spoofing responder.
+          LOG.debug("ignoring {} from {}: its addresses name {} and {}", instance, from, peer, id);
+          return;
+        }
+        peer = id;
+        if (addrs.size() >= MAX_ADDRS) {
+          LOG.debug("ignoring {} from {}: more than {} addresses", instance, from, MAX_ADDRS);
+          return;
+        }
+        addrs.add(addr);
+      }
+    }
+    if (peer == null) {
+      LOG.debug("ignoring {} from {}: no dnsaddr", instance, from);
+      return;
+    }
+    if (legacyNameDisagrees(label, peer)) {
+      LOG.debug("ignoring {} from {}: the name is another peer's id than {}", instance, from, peer);
+      return;
+    }
+    if (peer.equals(self)) {
+      return; // our own announcement, looped back
+    }
+    try {
+      listener.peerDiscovered(peer, List.copyOf(addrs));
+    } catch (RuntimeException e) {
+      LOG.warn("mDNS listener failed on {}", peer, e);
+    }
+  }
+
+  /**
+   * Older responders used the peer id itself as peer-name. A label that parses as a peer id must
+   * then be this peer's; a random label never parses as one.
+   */
+  private static boolean legacyNameDisagrees(String label, PeerId peer) {
+    if (!(label.startsWith("Qm") || label.startsWith("12D3") || label.startsWith("bafz"))) {
+      return false;
+    }
+    try {
+      return !PeerId.fromString(label).equals(peer);
+    } catch (IllegalArgumentException notAnId) {
+      return false;
+    }
+  }
+
+  private static String randomPeerName() {
+    int length = 32 + RANDOM.nextInt(32);
+    StringBuilder s = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      s.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
+    }
+    return s.toString();
+  }
+}
