@@ -46,6 +46,18 @@ public final class MdnsDiscovery implements AutoCloseable {
 
   public static final Duration DEFAULT_QUERY_INTERVAL = Duration.ofSeconds(10);
 
+  /** The DNS-SD meta-query name, answered so that browsing tools list the service. */
+  public static final String SERVICES_NAME = "_services._dns-sd._udp.local";
+
+  /**
+   * Answers sent per second at most, whoever asks: bounds what a query flood makes us multicast.
+   * Every answer is multicast, so one answer serves all nodes that asked meanwhile.
+   */
+  static final int MAX_RESPONSES_PER_SECOND = 10;
+
+  private static final byte[] QUERY =
+      DnsMessage.query(new Question(SERVICE_NAME, DnsMessage.TYPE_PTR)).encode();
+
   static final String DNSADDR = "dnsaddr=";
 
   /** A TXT character-string is at most 255 bytes, {@code dnsaddr=} included. */
@@ -69,6 +81,8 @@ public final class MdnsDiscovery implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private volatile boolean started;
   private volatile boolean closed;
+  private long windowStart = System.nanoTime();
+  private int responsesInWindow;
 
   /**
    * @param listenAddrs our addresses, asked for at each answer so that new ones get announced; an
@@ -110,8 +124,13 @@ public final class MdnsDiscovery implements AutoCloseable {
 
   /** Sends one query now (the timer does this every interval). */
   public void query() {
-    if (!closed) {
-      transport.send(DnsMessage.query(new Question(SERVICE_NAME, DnsMessage.TYPE_PTR)).encode());
+    // Never throws: an exception would silently cancel the periodic task.
+    try {
+      if (!closed) {
+        transport.send(QUERY.clone());
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("mDNS query not sent", e);
     }
   }
 
@@ -142,17 +161,34 @@ public final class MdnsDiscovery implements AutoCloseable {
     try {
       if (m.isResponse()) {
         onResponse(m, from);
-      } else if (asksForUs(m)) {
+      } else if (asks(m, SERVICE_NAME) && mayRespond()) {
         transport.send(response().encode());
+      } else if (asks(m, SERVICES_NAME) && mayRespond()) {
+        transport.send(servicesResponse().encode());
       }
     } catch (RuntimeException e) {
       LOG.warn("mDNS packet from {} not handled", from, e);
     }
   }
 
-  private static boolean asksForUs(DnsMessage query) {
+  private synchronized boolean mayRespond() {
+    long now = System.nanoTime();
+    if (now - windowStart >= 1_000_000_000L) {
+      windowStart = now;
+      responsesInWindow = 0;
+    }
+    if (responsesInWindow >= MAX_RESPONSES_PER_SECOND) {
+      LOG.debug("mDNS answer suppressed: {} sent this second", MAX_RESPONSES_PER_SECOND);
+      return false;
+    }
+    responsesInWindow++;
+    return true;
+  }
+
+  /** Whether {@code query} asks for PTR (or ANY, 255) records of {@code name}. */
+  private static boolean asks(DnsMessage query, String name) {
     for (Question q : query.questions()) {
-      if (DnsMessage.sameName(q.name(), SERVICE_NAME)
+      if (DnsMessage.sameName(q.name(), name)
           && (q.type() == DnsMessage.TYPE_PTR || q.type() == 255)) {
         return true;
       }
@@ -181,6 +217,12 @@ public final class MdnsDiscovery implements AutoCloseable {
               instance, DnsMessage.CLASS_IN, true, TTL_SECONDS, new Txt(List.of(DNSADDR + addr))));
     }
     return DnsMessage.response(answers, txts);
+  }
+
+  /** The DNS-SD meta-query answer: this host offers {@code _p2p._udp.local}. */
+  static DnsMessage servicesResponse() {
+    return DnsMessage.response(
+        List.of(new ResourceRecord(SERVICES_NAME, TTL_SECONDS, new Ptr(SERVICE_NAME))), List.of());
   }
 
   private List<String> ownAddrs() {

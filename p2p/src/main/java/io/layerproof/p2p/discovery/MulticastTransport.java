@@ -126,6 +126,7 @@ public final class MulticastTransport implements MdnsTransport {
           return;
         }
         LOG.debug("mDNS receive failed on {}: {}", nif.getName(), e.toString());
+        pause(); // a persistent error must not spin this thread
         continue;
       }
       buf.flip();
@@ -140,6 +141,14 @@ public final class MulticastTransport implements MdnsTransport {
       } catch (RuntimeException e) {
         LOG.warn("mDNS receiver failed", e);
       }
+    }
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(100);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -178,6 +178,8 @@ class DnsMessagePropertiesTest {
           Math.max(worstAllocation, threads.getCurrentThreadAllocatedBytes() - before);
       handler.onPacket(packet, new InetSocketAddress(5353));
     }
+    other.close();
+    handler.close();
     assertTrue(accepted > 50, "the mutations should leave some packets valid: " + accepted);
     // Decoding 9000 bytes keeps to strings and records of the packet's own size.
     assertTrue(worstAllocation < 4 << 20, "allocated " + worstAllocation + " bytes for one packet");

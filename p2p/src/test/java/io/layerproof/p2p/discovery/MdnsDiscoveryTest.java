@@ -229,6 +229,37 @@ class MdnsDiscoveryTest {
     assertEquals(List.of(a, a), told);
   }
 
+  @Test
+  void aQueryFloodGetsBoundedAnswers() throws Exception {
+    PeerId id = PeerKey.generate().peerId();
+    node(id, addrs(id, 4001), Duration.ofHours(1), new Seen()).start();
+    await(() -> bus.sent.size() >= 2);
+    byte[] query =
+        DnsMessage.query(new Question(MdnsDiscovery.SERVICE_NAME, DnsMessage.TYPE_PTR)).encode();
+    for (int i = 0; i < 100; i++) {
+      bus.inject(query, STRANGER);
+    }
+    long answers = bus.sent.stream().filter(p -> DnsMessage.decode(p).isResponse()).count();
+    // The answer to our own start-up query counts in the same one-second window.
+    assertTrue(answers <= MdnsDiscovery.MAX_RESPONSES_PER_SECOND, answers + " answers");
+  }
+
+  @Test
+  void theDnsSdMetaQueryIsAnswered() throws Exception {
+    PeerId id = PeerKey.generate().peerId();
+    node(id, addrs(id, 4001), Duration.ofHours(1), new Seen()).start();
+    await(() -> bus.sent.size() >= 2);
+    bus.inject(
+        DnsMessage.query(new Question(MdnsDiscovery.SERVICES_NAME, DnsMessage.TYPE_PTR)).encode(),
+        STRANGER);
+    DnsMessage answer = DnsMessage.decode(bus.sent.get(bus.sent.size() - 1));
+    assertEquals(
+        List.of(
+            new ResourceRecord(
+                "_services._dns-sd._udp.local", 120, new Ptr(MdnsDiscovery.SERVICE_NAME))),
+        answer.answers());
+  }
+
   private void respond(String instance, String... addrs) {
     List<ResourceRecord> txts = new ArrayList<>();
     for (String addr : addrs) {
