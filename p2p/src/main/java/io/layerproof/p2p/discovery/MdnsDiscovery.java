@@ -5,6 +5,7 @@ import io.layerproof.p2p.discovery.DnsMessage.Question;
 import io.layerproof.p2p.discovery.DnsMessage.ResourceRecord;
 import io.layerproof.p2p.discovery.DnsMessage.Txt;
 import io.layerproof.p2p.identity.PeerId;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -83,6 +85,7 @@ public final class MdnsDiscovery implements AutoCloseable {
   private volatile boolean closed;
   private long windowStart = System.nanoTime();
   private int responsesInWindow;
+  private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
   /**
    * @param listenAddrs our addresses, asked for at each answer so that new ones get announced; an
@@ -106,10 +109,23 @@ public final class MdnsDiscovery implements AutoCloseable {
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
-              Thread t = new Thread(r, "mdns-query-" + self.toBase58().substring(0, 12));
+              String id = self.toBase58();
+              Thread t = new Thread(r, "mdns-query-" + id.substring(Math.max(0, id.length() - 8)));
               t.setDaemon(true);
               return t;
             });
+  }
+
+  /**
+   * Discovery on 224.0.0.251:5353 over {@link MulticastTransport#defaultInterface()}, querying
+   * every {@link #DEFAULT_QUERY_INTERVAL}; call {@link #start()} next.
+   *
+   * @throws IOException if no interface can join the group
+   */
+  public static MdnsDiscovery onMulticast(
+      PeerId self, Supplier<List<String>> listenAddrs, PeerListener listener) throws IOException {
+    return new MdnsDiscovery(
+        self, listenAddrs, DEFAULT_QUERY_INTERVAL, MulticastTransport.open(), listener);
   }
 
   /** Starts receiving, then queries now and every interval. */
@@ -207,7 +223,7 @@ public final class MdnsDiscovery implements AutoCloseable {
       // Name (uncompressed), fixed fields, one length octet and the string.
       int recordSize = instance.length() + 2 + 10 + 1 + DNSADDR.length() + addr.length();
       if (size + recordSize > DnsMessage.MAX_PACKET) {
-        LOG.warn("mDNS response full: not announcing {} and later addresses", addr);
+        warnOnce(addr, "the response is full: not announcing {} and later addresses");
         break;
       }
       size += recordSize;
@@ -231,20 +247,29 @@ public final class MdnsDiscovery implements AutoCloseable {
       String addr = P2pAddrs.withPeer(raw, self);
       try {
         if (!P2pAddrs.peerId(addr).equals(self)) {
-          LOG.warn("not announcing {}: it names another peer", addr);
+          warnOnce(addr, "not announcing {}: it names another peer");
           continue;
         }
       } catch (IllegalArgumentException e) {
-        LOG.warn("not announcing {}: {}", addr, e.getMessage());
+        warnOnce(addr, "not announcing {}: not a multiaddr ending in /p2p/<id>");
         continue;
       }
       if (addr.length() > MAX_ADDR_LENGTH) {
-        LOG.warn("not announcing {}: longer than a TXT string holds", addr);
+        warnOnce(addr, "not announcing {}: longer than a TXT string holds");
       } else if (out.size() < MAX_ADDRS) {
         out.add(addr);
       }
     }
     return List.copyOf(out);
+  }
+
+  /** Every answer rebuilds the list: say what is wrong with an address once, not every time. */
+  private void warnOnce(String addr, String message) {
+    if (warned.size() < MAX_ADDRS && warned.add(addr)) {
+      LOG.warn(message, addr);
+    } else {
+      LOG.debug(message, addr);
+    }
   }
 
   private void onResponse(DnsMessage m, InetSocketAddress from) {

@@ -128,6 +128,28 @@ class MdnsDiscoveryTest {
   }
 
   @Test
+  void aFullResponseStaysWithinLimits() {
+    PeerId id = PeerKey.generate().peerId();
+    String suffix = "/tcp/4001/p2p/" + id;
+    List<String> many = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      // 247 chars: the most a TXT string holds after "dnsaddr=".
+      String head = "/dns4/" + i + ".";
+      many.add(
+          head
+              + "x".repeat(MdnsDiscovery.MAX_ADDR_LENGTH - head.length() - suffix.length())
+              + suffix);
+    }
+    many.add(0, "/dns4/" + "y".repeat(300) + suffix); // too long for a TXT string: skipped
+    MdnsDiscovery d = node(id, many, Duration.ofHours(1), new Seen());
+    byte[] wire = d.response().encode();
+    assertTrue(wire.length <= DnsMessage.MAX_PACKET, wire.length + " bytes");
+    List<ResourceRecord> txts = DnsMessage.decode(wire).additionals();
+    assertTrue(txts.size() >= 25 && txts.size() <= MdnsDiscovery.MAX_ADDRS, txts.size() + " TXT");
+    assertEquals("dnsaddr=" + many.get(1), ((Txt) txts.get(0).data()).strings().get(0));
+  }
+
+  @Test
   void theQueryIsRepeatedEveryInterval() throws Exception {
     PeerId id = PeerKey.generate().peerId();
     node(id, addrs(id, 4001), Duration.ofMillis(40), new Seen()).start();
