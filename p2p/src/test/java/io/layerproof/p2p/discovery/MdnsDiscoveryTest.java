@@ -195,6 +195,27 @@ class MdnsDiscoveryTest {
     assertEquals(Map.of(peer, List.of(addr)), seen.peers);
   }
 
+  /**
+   * A response written by another DNS encoder (dnspython 2.8, which compresses every name it can):
+   * PTR to abcdef._p2p._udp.local, then TXT and SRV for that name in the additional section.
+   */
+  static final String COMPRESSED_RESPONSE =
+      "000084000000000100000002045f703270045f756470056c6f63616c00000c000100000078000906616263646566"
+          + "c00cc0270010000100000078005958646e73616464723d2f6970342f3139322e302e322e312f7463702f34"
+          + "3030312f7032702f313244334b6f6f57443365636b69665770526e397751704d4739523968583373443135"
+          + "387a37457148576d776551414a55355341c0270021000100000078000a000000000fa10168c016";
+
+  @Test
+  void aCompressedResponseFromAnotherEncoderIsRead() {
+    Seen seen = new Seen();
+    PeerId me = PeerKey.generate().peerId();
+    node(me, addrs(me, 4001), Duration.ofHours(1), seen).start();
+    bus.inject(java.util.HexFormat.of().parseHex(COMPRESSED_RESPONSE), STRANGER);
+    String id = BootstrapPeersTest.SPEC_ID;
+    assertEquals(
+        Map.of(PeerId.fromString(id), List.of("/ip4/192.0.2.1/tcp/4001/p2p/" + id)), seen.peers);
+  }
+
   @Test
   void malformedOrInconsistentResponsesAreIgnored() {
     Seen seen = new Seen();
