@@ -115,13 +115,47 @@ public enum MultiaddrProtocol {
   }
 
   private byte[] ip(String text, int length) {
-    boolean valid =
-        length == 4 ? NetUtil.isValidIpV4Address(text) : NetUtil.isValidIpV6Address(text);
-    byte[] b = valid ? NetUtil.createByteArrayFromIpAddressString(text) : null;
-    if (b == null || b.length != length || (length == 16 && text.indexOf(':') < 0)) {
+    byte[] b = length == 4 ? ip4(text) : ip6(text);
+    if (b == null) {
       throw new IllegalArgumentException("invalid " + name + " address: " + text);
     }
     return b;
+  }
+
+  /** Dotted quad, decimal only: a leading zero is refused since some parsers read it as octal. */
+  private static byte[] ip4(String text) {
+    String[] parts = text.split("\\.", -1);
+    if (parts.length != 4) {
+      return null;
+    }
+    byte[] b = new byte[4];
+    for (int i = 0; i < 4; i++) {
+      String p = parts[i];
+      if (p.isEmpty()
+          || p.length() > 3
+          || (p.length() > 1 && p.charAt(0) == '0')
+          || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        return null;
+      }
+      int v = Integer.parseInt(p);
+      if (v > 255) {
+        return null;
+      }
+      b[i] = (byte) v;
+    }
+    return b;
+  }
+
+  /**
+   * Hex groups only: Netty maps an embedded dotted quad ({@code ::1.2.3.4}) to an IPv4-mapped
+   * address, which would change the bytes, so that notation is refused.
+   */
+  private static byte[] ip6(String text) {
+    if (text.indexOf(':') < 0 || text.indexOf('.') >= 0 || !NetUtil.isValidIpV6Address(text)) {
+      return null;
+    }
+    byte[] b = NetUtil.createByteArrayFromIpAddressString(text);
+    return b != null && b.length == 16 ? b : null;
   }
 
   private byte[] port(String text) {
