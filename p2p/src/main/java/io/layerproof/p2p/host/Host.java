@@ -198,7 +198,9 @@ public final class Host implements P2pNetwork {
             == null;
     if (gone) {
       log.debug("disconnected from {}", peer);
-      gossipThread.execute(() -> router.removePeer(peer));
+      if (!closed) {
+        gossipThread.execute(() -> router.removePeer(peer));
+      }
       peerListeners.forEach(l -> l.accept(new PeerEvent(peer, PeerEvent.Kind.DISCONNECTED)));
     } else if (c.gossipOut != null) {
       current(peer).ifPresent(this::openGossip);
@@ -297,6 +299,10 @@ public final class Host implements P2pNetwork {
 
   @Override
   public CompletableFuture<byte[]> request(PeerId peer, byte[] payload) {
+    if (payload.length > config.maxRequestBytes()) {
+      throw new IllegalArgumentException(
+          "request of " + payload.length + " bytes over " + config.maxRequestBytes());
+    }
     return open(peer, List.of(ProtocolIds.REQUEST_RESPONSE))
         .thenCompose(
             sel -> RequestResponse.request(sel.stream(), payload, config.maxRequestBytes()))

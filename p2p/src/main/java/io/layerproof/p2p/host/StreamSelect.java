@@ -40,6 +40,9 @@ public final class StreamSelect {
   private static CompletableFuture<Selected> run(
       MuxStream stream, MultistreamNegotiator negotiator, Duration timeout) {
     CompletableFuture<Selected> result = new CompletableFuture<>();
+    // Started before the handler is set: the muxer hands over bytes that already arrived as soon
+    // as there is a handler, and the negotiator must have begun by then.
+    byte[] opening = negotiator.start();
     stream.setHandler(
         new StreamHandler() {
           @Override
@@ -80,7 +83,7 @@ public final class StreamSelect {
             result.completeExceptionally(new IllegalStateException("stream reset during select"));
           }
         });
-    stream.write(Unpooled.wrappedBuffer(negotiator.start()));
+    stream.write(Unpooled.wrappedBuffer(opening));
     result
         .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .whenComplete(

@@ -494,6 +494,11 @@ public final class JsPeer implements AutoCloseable {
    * The repository root: the first folder upwards from the working directory (the p2p module's,
    * under Maven) that holds p2p/js/peer.mjs. Fails if {@code npm ci --prefix p2p/js} has not run.
    */
+  /** The js peer's folder, {@code p2p/js}, with its modules installed. */
+  public static Path jsDir() {
+    return repositoryRoot().resolve("p2p/js");
+  }
+
   static Path repositoryRoot() {
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
       if (Files.isRegularFile(dir.resolve("p2p/js/peer.mjs"))) {
