@@ -250,6 +250,10 @@ final class YamuxStream implements MuxStream {
       return;
     }
     remoteClosed = true;
+    // State first, so a handler (or a thread woken by it) sees the stream as closed already.
+    if (finSent) {
+      open = false;
+    }
     if (handler != null && unread.isEmpty()) {
       remoteCloseNotified = true;
       notifyRemoteClose();

@@ -354,13 +354,15 @@ class YamuxLoopbackTest {
                     }));
     byte[] payload = new byte[size];
     new Random(16).nextBytes(payload);
+    byte[] expected = sha256().digest(payload);
     MuxStream stream = get(pair.client().openStream());
     long start = System.nanoTime();
     CompletableFuture<Long> written =
         stream.write(Unpooled.wrappedBuffer(payload)).thenApply(v -> spy.updates.get());
     stream.closeWrite();
-    assertArrayEquals(sha256().digest(payload), get(receivedDigest));
+    byte[] received = get(receivedDigest);
     long millis = (System.nanoTime() - start) / 1_000_000;
+    assertArrayEquals(expected, received);
     return new Transfer(millis, spy, get(written));
   }
 
