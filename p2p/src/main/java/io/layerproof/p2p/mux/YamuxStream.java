@@ -122,11 +122,15 @@ final class YamuxStream implements MuxStream {
   public void reset() {
     muxer.execute(
         () -> {
-          if (!reset && !(finSent && remoteClosed)) {
-            muxer.send(YamuxFrame.windowUpdate(id, Flags.RST, 0));
-            terminate(new MuxException(this + " was reset locally"), false);
-            muxer.flushIfNeeded();
+          if (reset) {
+            return;
           }
+          // Both sides already closed: nothing to tell the peer, but unread data is dropped.
+          if (!(finSent && remoteClosed)) {
+            muxer.send(YamuxFrame.windowUpdate(id, Flags.RST, 0));
+          }
+          terminate(new MuxException(this + " was reset locally"), false);
+          muxer.flushIfNeeded();
         },
         () -> {});
   }
