@@ -240,7 +240,10 @@ public final class YamuxMuxer implements Muxer {
       if (localGoAway || streams.size() >= config.maxStreams()) {
         frame.release();
         log.debug("refusing stream {}: limit or going away", Integer.toUnsignedString(id));
-        send(YamuxFrame.windowUpdate(id, Flags.RST, 0));
+        // A SYN flood from a peer that does not read gets no answers rather than our memory.
+        if (channel.isWritable()) {
+          send(YamuxFrame.windowUpdate(id, Flags.RST, 0));
+        }
         return;
       }
       stream = newStream(id, false);

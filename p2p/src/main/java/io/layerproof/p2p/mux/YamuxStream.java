@@ -122,11 +122,15 @@ final class YamuxStream implements MuxStream {
   public void reset() {
     muxer.execute(
         () -> {
-          if (!reset && !(finSent && remoteClosed)) {
-            muxer.send(YamuxFrame.windowUpdate(id, Flags.RST, 0));
-            terminate(new MuxException(this + " was reset locally"), false);
-            muxer.flushIfNeeded();
+          if (reset) {
+            return;
           }
+          // Both sides already closed: nothing to tell the peer, but unread data is dropped.
+          if (!(finSent && remoteClosed)) {
+            muxer.send(YamuxFrame.windowUpdate(id, Flags.RST, 0));
+          }
+          terminate(new MuxException(this + " was reset locally"), false);
+          muxer.flushIfNeeded();
         },
         () -> {});
   }
@@ -250,6 +254,10 @@ final class YamuxStream implements MuxStream {
       return;
     }
     remoteClosed = true;
+    // State first, so a handler (or a thread woken by it) sees the stream as closed already.
+    if (finSent) {
+      open = false;
+    }
     if (handler != null && unread.isEmpty()) {
       remoteCloseNotified = true;
       notifyRemoteClose();

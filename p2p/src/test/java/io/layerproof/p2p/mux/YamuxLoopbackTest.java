@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -23,7 +22,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -123,52 +121,6 @@ class YamuxLoopbackTest {
     return Unpooled.copiedBuffer(s, StandardCharsets.UTF_8);
   }
 
-  /** Writes back whatever arrives and half-closes when the peer does. */
-  private static void echo(MuxStream stream) {
-    stream.setHandler(
-        new StreamHandler() {
-          @Override
-          public void onData(MuxStream s, ByteBuf data) {
-            s.write(data);
-          }
-
-          @Override
-          public void onRemoteClose(MuxStream s) {
-            s.closeWrite();
-          }
-        });
-  }
-
-  /** Collects a stream's bytes; completes on FIN, fails on RST. */
-  private static final class Collector implements StreamHandler {
-    final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    final CompletableFuture<byte[]> closed = new CompletableFuture<>();
-    final CompletableFuture<Void> firstData = new CompletableFuture<>();
-    final CompletableFuture<Void> reset = new CompletableFuture<>();
-
-    @Override
-    public void onData(MuxStream stream, ByteBuf data) {
-      bytes.writeBytes(ByteBufUtil.getBytes(data));
-      data.release();
-      firstData.complete(null);
-    }
-
-    @Override
-    public void onRemoteClose(MuxStream stream) {
-      closed.complete(bytes.toByteArray());
-    }
-
-    @Override
-    public void onReset(MuxStream stream) {
-      reset.complete(null);
-      closed.completeExceptionally(new MuxException("reset"));
-    }
-
-    String text() throws Exception {
-      return new String(get(closed), StandardCharsets.UTF_8);
-    }
-  }
-
   @Test
   void streamsOpenBothWaysAndEcho() throws Exception {
     Pair pair = connect();
@@ -177,12 +129,12 @@ class YamuxLoopbackTest {
         .onInboundStream(
             s -> {
               serverSide.complete(s);
-              echo(s);
+              StreamKit.echo(s);
             });
-    pair.client().onInboundStream(YamuxLoopbackTest::echo);
+    pair.client().onInboundStream(StreamKit::echo);
 
     MuxStream fromClient = get(pair.client().openStream());
-    Collector c1 = new Collector();
+    StreamKit.Collector c1 = new StreamKit.Collector();
     fromClient.setHandler(c1);
     get(fromClient.write(utf8("hello from the client")));
     fromClient.closeWrite();
@@ -193,7 +145,7 @@ class YamuxLoopbackTest {
     assertFalse(get(serverSide).initiator());
 
     MuxStream fromServer = get(pair.server().openStream());
-    Collector c2 = new Collector();
+    StreamKit.Collector c2 = new StreamKit.Collector();
     fromServer.setHandler(c2);
     fromServer.write(utf8("hello from the server"));
     fromServer.closeWrite();
@@ -227,7 +179,7 @@ class YamuxLoopbackTest {
                       }
                     }));
     MuxStream stream = get(pair.client().openStream());
-    Collector reply = new Collector();
+    StreamKit.Collector reply = new StreamKit.Collector();
     stream.setHandler(reply);
     stream.write(utf8("question"));
     stream.closeWrite();
@@ -242,7 +194,7 @@ class YamuxLoopbackTest {
   @Test
   void resetReachesThePeerAndFailsItsWrites() throws Exception {
     Pair pair = connect();
-    Collector serverCollector = new Collector();
+    StreamKit.Collector serverCollector = new StreamKit.Collector();
     CompletableFuture<MuxStream> serverSide = new CompletableFuture<>();
     pair.server()
         .onInboundStream(
@@ -267,7 +219,7 @@ class YamuxLoopbackTest {
   @Test
   void hundredConcurrentStreamsEachEchoTheirOwnBytes() throws Exception {
     Pair pair = connect();
-    pair.server().onInboundStream(YamuxLoopbackTest::echo);
+    pair.server().onInboundStream(StreamKit::echo);
     Random random = new Random(7);
     List<byte[]> payloads = new ArrayList<>();
     List<CompletableFuture<byte[]>> echoes = new ArrayList<>();
@@ -275,7 +227,7 @@ class YamuxLoopbackTest {
       byte[] payload = new byte[10_000 + random.nextInt(20_000)];
       random.nextBytes(payload);
       payloads.add(payload);
-      Collector collector = new Collector();
+      StreamKit.Collector collector = new StreamKit.Collector();
       echoes.add(collector.closed);
       pair.client()
           .openStream()
@@ -354,13 +306,15 @@ class YamuxLoopbackTest {
                     }));
     byte[] payload = new byte[size];
     new Random(16).nextBytes(payload);
+    byte[] expected = sha256().digest(payload);
     MuxStream stream = get(pair.client().openStream());
     long start = System.nanoTime();
     CompletableFuture<Long> written =
         stream.write(Unpooled.wrappedBuffer(payload)).thenApply(v -> spy.updates.get());
     stream.closeWrite();
-    assertArrayEquals(sha256().digest(payload), get(receivedDigest));
+    byte[] received = get(receivedDigest);
     long millis = (System.nanoTime() - start) / 1_000_000;
+    assertArrayEquals(expected, received);
     return new Transfer(millis, spy, get(written));
   }
 
@@ -419,7 +373,7 @@ class YamuxLoopbackTest {
   @Test
   void goAwayClosesTheConnectionAndResetsStreams() throws Exception {
     Pair pair = connect();
-    Collector serverCollector = new Collector();
+    StreamKit.Collector serverCollector = new StreamKit.Collector();
     pair.server().onInboundStream(s -> s.setHandler(serverCollector));
     MuxStream stream = get(pair.client().openStream());
     stream.write(utf8("before goaway"));

@@ -211,6 +211,21 @@ class YamuxSessionTest {
   }
 
   @Test
+  void unreadDataOverTheConnectionLimitResetsTheStreamThatOverflows() {
+    EmbeddedChannel ch = channel();
+    YamuxMuxer server = YamuxMuxer.install(ch, false, CONFIG.withBufferLimits(WINDOW, 1500));
+    server.onInboundStream(s -> {}); // nobody reads
+    ch.writeInbound(Wire.data(1, Flags.SYN, 1000));
+    ch.writeInbound(Wire.data(3, Flags.SYN, 1000));
+    List<YamuxFrame> frames = Wire.written(ch);
+    assertEquals(3, frames.size(), frames.toString()); // ACK 1, ACK 3, RST 3
+    assertEquals(3, frames.get(2).streamId());
+    assertEquals(Flags.RST, frames.get(2).flags());
+    assertTrue(ch.isOpen());
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
   void dataBeyondTheWindowIsAProtocolError() {
     EmbeddedChannel ch = channel();
     YamuxMuxer server = YamuxMuxer.install(ch, false, CONFIG);
