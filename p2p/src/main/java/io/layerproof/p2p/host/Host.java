@@ -1,6 +1,9 @@
 package io.layerproof.p2p.host;
 
 import io.layerproof.p2p.P2pNetwork;
+import io.layerproof.p2p.discovery.BootstrapPeers;
+import io.layerproof.p2p.discovery.MdnsDiscovery;
+import io.layerproof.p2p.discovery.MulticastTransport;
 import io.layerproof.p2p.identity.PeerId;
 import io.layerproof.p2p.identity.PeerKey;
 import io.layerproof.p2p.multiaddr.Multiaddr;
@@ -117,6 +120,9 @@ public final class Host implements P2pNetwork {
       return;
     }
     closed = true;
+    if (mdns != null) {
+      mdns.close();
+    }
     try {
       gossipThread.submit(router::stop).get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -125,6 +131,64 @@ public final class Host implements P2pNetwork {
     gossipThread.shutdownNow();
     connections.values().forEach(list -> list.forEach(c -> c.muxer.close()));
     transport.close();
+  }
+
+  // ------------------------------------------------------------------ discovery
+
+  /**
+   * Dials each bootstrap peer ({@code /ip4/.../tcp/.../p2p/<id>}); returns those that answered.
+   *
+   * @throws IllegalArgumentException if an entry is not such an address
+   */
+  public List<PeerId> bootstrap(List<String> peers) {
+    List<CompletableFuture<PeerId>> dials = new ArrayList<>();
+    for (BootstrapPeers.Peer p : BootstrapPeers.parse(peers)) {
+      for (String a : p.multiaddrs()) {
+        dials.add(connect(Multiaddr.fromString(a)).exceptionally(e -> null));
+      }
+    }
+    return dials.stream()
+        .map(CompletableFuture::join)
+        .filter(java.util.Objects::nonNull)
+        .distinct()
+        .toList();
+  }
+
+  private volatile MdnsDiscovery mdns;
+
+  /**
+   * Announces this host on the LAN with mDNS (libp2p's {@code _p2p._udp.local}) and dials the peers
+   * it hears of, at their first TCP address.
+   *
+   * @throws java.io.IOException if no interface can join the multicast group
+   */
+  public synchronized void startMdns(Duration queryInterval) throws java.io.IOException {
+    if (mdns != null) {
+      return;
+    }
+    mdns =
+        new MdnsDiscovery(
+            key.peerId(),
+            () -> listening.stream().map(Multiaddr::toString).toList(),
+            queryInterval,
+            MulticastTransport.open(),
+            (peer, addrs) -> {
+              if (closed || isConnected(peer)) {
+                return;
+              }
+              addrs.stream()
+                  .filter(a -> a.contains("/tcp/"))
+                  .findFirst()
+                  .ifPresent(
+                      a ->
+                          connect(Multiaddr.fromString(a))
+                              .exceptionally(
+                                  e -> {
+                                    log.debug("mDNS peer {} unreachable: {}", peer, e.getMessage());
+                                    return null;
+                                  }));
+            });
+    mdns.start();
   }
 
   // ------------------------------------------------------------------ connections

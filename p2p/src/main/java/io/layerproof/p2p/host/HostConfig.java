@@ -25,7 +25,9 @@ public record HostConfig(
   public static HostConfig defaults() {
     return new HostConfig(
         TransportConfig.defaults(),
-        YamuxConfig.defaults(),
+        // Windows may grow to 16 MiB (js-libp2p's maximum too): with the spec's 256 KiB a stream
+        // moves at most one window per round trip, which caps hidden-state transfers.
+        YamuxConfig.defaults().withMaxReceiveWindow(16 * 1024 * 1024),
         GossipConfig.DEFAULT,
         Duration.ofSeconds(10),
         Duration.ofSeconds(60),

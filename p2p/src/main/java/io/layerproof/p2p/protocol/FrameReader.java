@@ -56,7 +56,7 @@ public final class FrameReader {
       out.add(frame);
       expected = -1;
     }
-    pending.discardReadBytes();
+    pending.discardSomeReadBytes();
     return out;
   }
 

@@ -51,4 +51,33 @@ class HostTest {
       assertTrue(server.connectedPeers().contains(client.self()));
     }
   }
+
+  @Test
+  void hostsFindEachOtherByMdnsAndByBootstrapAddresses() throws Exception {
+    try (Host a = new Host(PeerKey.generate(), HostConfig.defaults());
+        Host b = new Host(PeerKey.generate(), HostConfig.defaults());
+        Host c = new Host(PeerKey.generate(), HostConfig.defaults())) {
+      Multiaddr aAddr = a.listen(Multiaddr.fromString("/ip4/127.0.0.1/tcp/0"));
+      b.listen(Multiaddr.fromString("/ip4/127.0.0.1/tcp/0"));
+      c.listen(Multiaddr.fromString("/ip4/127.0.0.1/tcp/0"));
+
+      assertEquals(java.util.List.of(a.self()), c.bootstrap(java.util.List.of(aAddr.toString())));
+      assertThrows(
+          IllegalArgumentException.class, () -> c.bootstrap(java.util.List.of("/ip4/1.2.3.4")));
+
+      try {
+        a.startMdns(java.time.Duration.ofMillis(200));
+        b.startMdns(java.time.Duration.ofMillis(200));
+      } catch (java.io.IOException noMulticast) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+            false, "no multicast-capable interface: " + noMulticast.getMessage());
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (!a.connectedPeers().contains(b.self())) {
+        assertTrue(System.nanoTime() < deadline, "mDNS did not connect a and b");
+        Thread.sleep(50);
+      }
+      assertTrue(b.connectedPeers().contains(a.self()));
+    }
+  }
 }
