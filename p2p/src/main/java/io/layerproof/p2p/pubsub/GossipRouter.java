@@ -841,6 +841,11 @@ public final class GossipRouter {
     return Set.copyOf(mesh.getOrDefault(topic, Set.of()));
   }
 
+  /** Peers our own messages go to for a topic we publish to without subscribing (flood off). */
+  public Set<PeerId> fanoutPeers(String topic) {
+    return Set.copyOf(fanout.getOrDefault(topic, Set.of()));
+  }
+
   public Set<PeerId> topicPeers(String topic) {
     return Set.copyOf(topicPeers.getOrDefault(topic, Set.of()));
   }
