@@ -230,6 +230,39 @@ class GossipRouterTest {
   }
 
   @Test
+  void theMessageIdFunctionIsPluggable() {
+    router =
+        new GossipRouter(
+            key(),
+            GossipConfig.forTests(),
+            clock,
+            (to, rpc) -> sent.add(new Sent(to, rpc)),
+            new Random(2),
+            MessageIdFunction.JS_LIBP2P,
+            new SeqnoGenerator(5));
+    router.subscribe(T, (t, m) -> {});
+    PeerKey a = peer();
+    PubsubMessage mine = router.publish(T, new byte[] {1});
+    sent.clear();
+    router.onRpc(
+        a.peerId(),
+        control(
+            List.of(),
+            List.of(new IWant(List.of(MessageIdFunction.FROM_AND_SEQNO.apply(mine)))),
+            List.of(),
+            List.of()));
+    assertTrue(sent.isEmpty(), "the go-style id is unknown to a js-style router");
+    router.onRpc(
+        a.peerId(),
+        control(
+            List.of(),
+            List.of(new IWant(List.of(MessageIdFunction.JS_LIBP2P.apply(mine)))),
+            List.of(),
+            List.of()));
+    assertEquals(List.of(mine), messagesTo(a.peerId()));
+  }
+
+  @Test
   void aBrokenIwantPromiseIsPenalised() {
     router.subscribe(T, (t, m) -> {});
     PeerKey liar = peer();
