@@ -288,6 +288,11 @@ public final class GossipRouter {
     } else if (mesh.containsKey(topic)) {
       targets = mesh.get(topic);
     } else {
+      if (!fanout.containsKey(topic) && fanout.size() >= config.maxTopics()) {
+        String oldest = fanout.keySet().iterator().next(); // bounded: drop the oldest fanout
+        fanout.remove(oldest);
+        lastPublished.remove(oldest);
+      }
       targets =
           fanout.computeIfAbsent(
               topic,
