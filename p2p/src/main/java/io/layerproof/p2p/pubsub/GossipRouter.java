@@ -251,7 +251,7 @@ public final class GossipRouter {
     announce(topic, false);
     long backoffMs = config.unsubscribeBackoff().toMillis();
     for (PeerId p : m) {
-      score.prune(p, topic);
+      score.prune(p, topic, now());
       addBackoff(p, topic, backoffMs);
       prunes++;
       sender.send(
@@ -363,7 +363,7 @@ public final class GossipRouter {
       removeFrom(topicPeers, topic, from);
       Set<PeerId> m = mesh.get(topic);
       if (m != null && m.remove(from)) {
-        score.prune(from, topic);
+        score.prune(from, topic, now());
       }
       Set<PeerId> f = fanout.get(topic);
       if (f != null) {
@@ -381,6 +381,7 @@ public final class GossipRouter {
     ByteString id = messageId.apply(m);
     if (seen.contains(id, now)) {
       duplicates++;
+      score.duplicateDelivery(from, topic, id, now);
       return;
     }
     // Checked before marking seen: a forged copy must not shadow the genuine message.
@@ -403,7 +404,7 @@ public final class GossipRouter {
       ignored++;
       return;
     }
-    score.firstDelivery(from, topic);
+    score.firstDelivery(from, topic, id, now);
     mcache.put(id, m);
     delivered++;
     MessageHandler handler = handlers.get(topic);
@@ -536,7 +537,7 @@ public final class GossipRouter {
         continue;
       }
       if (m.remove(from)) {
-        score.prune(from, topic);
+        score.prune(from, topic, now());
       }
       // Honour the peer's backoff, bounded so a peer cannot exile itself for ever from our mesh.
       long asked = Math.min(p.backoffSeconds(), 3600) * 1000;
@@ -743,7 +744,7 @@ public final class GossipRouter {
 
   private void schedulePrune(PeerId p, String topic, boolean px, Map<PeerId, List<Prune>> toPrune) {
     long ms = config.pruneBackoff().toMillis();
-    score.prune(p, topic);
+    score.prune(p, topic, now());
     addBackoff(p, topic, ms);
     prunes++;
     toPrune.computeIfAbsent(p, k -> new ArrayList<>()).add(prune(p, topic, px, ms));

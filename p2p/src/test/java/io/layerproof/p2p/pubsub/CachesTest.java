@@ -89,4 +89,36 @@ class CachesTest {
     score.addPenalty(peer, 1);
     assertEquals(decayed + 1 - 10, score.score(peer, 110_000), 1e-9, "P7");
   }
+
+  @Test
+  void meshDeliveryDeficitPenalisesQuietMeshPeersOnceActive() {
+    TopicScoreParams t =
+        TopicScoreParams.DEFAULT.withMeshDeliveries(
+            -1, 4, 10, Duration.ofSeconds(1), Duration.ofMillis(100), -1);
+    PeerScoreParams p =
+        new PeerScoreParams(
+            Map.of(), t, 100, -10, 0, 0.9, Duration.ofSeconds(1), 0.01, Duration.ofMinutes(10));
+    PeerScore score = new PeerScore(p, 10, 10);
+    PeerId other =
+        PeerKey.ofSeed(
+                new byte[] {
+                  1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
+                  24, 25, 26, 27, 28, 29, 30, 31, 32
+                })
+            .peerId();
+    score.addPeer(peer);
+    score.addPeer(other);
+    score.graft(peer, "t", 0);
+    score.graft(other, "t", 0);
+    assertEquals(0.0, score.score(peer, 999), 0.01, "not active before the activation time");
+    assertEquals(-16 + 0.01, score.score(peer, 1000), 1e-9, "deficit 4, squared");
+    score.firstDelivery(peer, "t", A, 1000);
+    score.duplicateDelivery(other, "t", A, 1050); // within the window: credited
+    score.firstDelivery(peer, "t", B, 1100);
+    score.duplicateDelivery(other, "t", B, 1300); // too late: not credited
+    assertEquals(-4 + 2 + 0.011, score.score(peer, 1100), 1e-9, "2 deliveries: deficit 2; P2 +2");
+    assertEquals(-9 + 0.011, score.score(other, 1100), 1e-9, "1 delivery: deficit 3");
+    score.prune(other, "t", 1100);
+    assertEquals(-9, score.score(other, 1100), 1e-9, "P3b: the deficit is kept after PRUNE");
+  }
 }
