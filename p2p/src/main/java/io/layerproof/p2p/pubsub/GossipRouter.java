@@ -432,9 +432,9 @@ public final class GossipRouter {
   }
 
   private void forward(PeerId from, PubsubMessage m) {
-    Set<PeerId> m1 = mesh.get(m.topic());
+    Set<PeerId> meshPeers = mesh.get(m.topic());
     Rpc rpc = Rpc.ofMessages(List.of(m));
-    for (PeerId p : m1) {
+    for (PeerId p : meshPeers) {
       if (!p.equals(from) && !ByteString.copyFrom(p.toBytes()).equals(m.from())) {
         sender.send(p, rpc);
       }
