@@ -124,6 +124,15 @@ public record GossipConfig(
     if (mcacheGossip > mcacheLength || mcacheLength <= 0 || heartbeatInterval.isZero()) {
       throw new IllegalArgumentException("invalid history or heartbeat");
     }
+    if (opportunisticGraftTicks <= 0
+        || maxPeers <= 0
+        || maxTopics <= 0
+        || maxTopicsPerPeer <= 0
+        || seenCapacity <= 0
+        || mcacheWindowCapacity <= 0
+        || promiseCapacity <= 0) {
+      throw new IllegalArgumentException("caps and tick counts must be positive");
+    }
   }
 
   /** Spec defaults with a 100 ms heartbeat and a 300 ms IWANT follow-up, for simulations. */

@@ -251,7 +251,7 @@ public final class GossipRouter {
     announce(topic, false);
     long backoffMs = config.unsubscribeBackoff().toMillis();
     for (PeerId p : m) {
-      score.prune(p, topic);
+      score.prune(p, topic, now());
       addBackoff(p, topic, backoffMs);
       prunes++;
       sender.send(
@@ -288,6 +288,11 @@ public final class GossipRouter {
     } else if (mesh.containsKey(topic)) {
       targets = mesh.get(topic);
     } else {
+      if (!fanout.containsKey(topic) && fanout.size() >= config.maxTopics()) {
+        String oldest = fanout.keySet().iterator().next(); // bounded: drop the oldest fanout
+        fanout.remove(oldest);
+        lastPublished.remove(oldest);
+      }
       targets =
           fanout.computeIfAbsent(
               topic,
@@ -358,7 +363,7 @@ public final class GossipRouter {
       removeFrom(topicPeers, topic, from);
       Set<PeerId> m = mesh.get(topic);
       if (m != null && m.remove(from)) {
-        score.prune(from, topic);
+        score.prune(from, topic, now());
       }
       Set<PeerId> f = fanout.get(topic);
       if (f != null) {
@@ -376,6 +381,7 @@ public final class GossipRouter {
     ByteString id = messageId.apply(m);
     if (seen.contains(id, now)) {
       duplicates++;
+      score.duplicateDelivery(from, topic, id, now);
       return;
     }
     // Checked before marking seen: a forged copy must not shadow the genuine message.
@@ -398,7 +404,7 @@ public final class GossipRouter {
       ignored++;
       return;
     }
-    score.firstDelivery(from, topic);
+    score.firstDelivery(from, topic, id, now);
     mcache.put(id, m);
     delivered++;
     MessageHandler handler = handlers.get(topic);
@@ -426,9 +432,9 @@ public final class GossipRouter {
   }
 
   private void forward(PeerId from, PubsubMessage m) {
-    Set<PeerId> m1 = mesh.get(m.topic());
+    Set<PeerId> meshPeers = mesh.get(m.topic());
     Rpc rpc = Rpc.ofMessages(List.of(m));
-    for (PeerId p : m1) {
+    for (PeerId p : meshPeers) {
       if (!p.equals(from) && !ByteString.copyFrom(p.toBytes()).equals(m.from())) {
         sender.send(p, rpc);
       }
@@ -531,7 +537,7 @@ public final class GossipRouter {
         continue;
       }
       if (m.remove(from)) {
-        score.prune(from, topic);
+        score.prune(from, topic, now());
       }
       // Honour the peer's backoff, bounded so a peer cannot exile itself for ever from our mesh.
       long asked = Math.min(p.backoffSeconds(), 3600) * 1000;
@@ -738,7 +744,7 @@ public final class GossipRouter {
 
   private void schedulePrune(PeerId p, String topic, boolean px, Map<PeerId, List<Prune>> toPrune) {
     long ms = config.pruneBackoff().toMillis();
-    score.prune(p, topic);
+    score.prune(p, topic, now());
     addBackoff(p, topic, ms);
     prunes++;
     toPrune.computeIfAbsent(p, k -> new ArrayList<>()).add(prune(p, topic, px, ms));
@@ -839,6 +845,11 @@ public final class GossipRouter {
 
   public Set<PeerId> meshPeers(String topic) {
     return Set.copyOf(mesh.getOrDefault(topic, Set.of()));
+  }
+
+  /** Peers our own messages go to for a topic we publish to without subscribing (flood off). */
+  public Set<PeerId> fanoutPeers(String topic) {
+    return Set.copyOf(fanout.getOrDefault(topic, Set.of()));
   }
 
   public Set<PeerId> topicPeers(String topic) {

@@ -20,6 +20,7 @@ public final class MessageSigning {
   public enum Check {
     VALID,
     MISSING_FIELDS,
+    BAD_SEQNO,
     BAD_FROM,
     BAD_KEY,
     BAD_SIGNATURE
@@ -54,6 +55,9 @@ public final class MessageSigning {
   public static Check verify(PubsubMessage m) {
     if (m.from() == null || m.seqno() == null || m.signature() == null || m.topic() == null) {
       return Check.MISSING_FIELDS;
+    }
+    if (m.seqno().size() != 8) {
+      return Check.BAD_SEQNO; // js gossipsub refuses anything but 8 bytes too
     }
     PeerId author;
     try {

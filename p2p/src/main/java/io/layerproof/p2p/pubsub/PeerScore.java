@@ -1,15 +1,20 @@
 package io.layerproof.p2p.pubsub;
 
+import com.google.protobuf.ByteString;
 import io.layerproof.p2p.identity.PeerId;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Peer scores (gossipsub v1.1): P1 time in mesh, P2 first message deliveries, P4 invalid messages
- * per topic, P7 behaviour penalty. Counters decay each decay interval. A disconnected peer's stats
- * are kept for {@code retainScore} so a misbehaving peer cannot reset its score by reconnecting.
+ * Peer scores (gossipsub v1.1): P1 time in mesh, P2 first message deliveries, P3/P3b mesh delivery
+ * deficit and failure penalty, P4 invalid messages per topic, P7 behaviour penalty. Counters decay
+ * each decay interval. A disconnected peer's stats are kept for {@code retainScore} so a
+ * misbehaving peer cannot reset its score by reconnecting.
  */
 final class PeerScore {
 
@@ -17,8 +22,18 @@ final class PeerScore {
     boolean inMesh;
     long graftTime;
     double firstDeliveries;
+    double meshDeliveries;
+    double meshFailurePenalty;
     double invalidDeliveries;
   }
+
+  /** When a message was first delivered and who has been credited for it (P3 window). */
+  private record Delivery(long firstTime, Set<PeerId> credited) {}
+
+  /** Peers credited per message: enough for any sane mesh (D_hi is 12 by default). */
+  private static final int MAX_CREDITED = 64;
+
+  private static final long DELIVERY_RECORD_TTL_MS = 120_000;
 
   private static final class Stats {
     boolean connected = true;
@@ -31,9 +46,16 @@ final class PeerScore {
   private final int maxTopicsPerPeer;
   private final int capacity;
   private final LinkedHashMap<PeerId, Stats> peers = new LinkedHashMap<>();
+  private final LinkedHashMap<ByteString, Delivery> deliveries = new LinkedHashMap<>();
+  private final int deliveryCapacity;
   private long lastDecay = Long.MIN_VALUE;
 
   PeerScore(PeerScoreParams params, int capacity, int maxTopicsPerPeer) {
+    this(params, capacity, maxTopicsPerPeer, 20_000);
+  }
+
+  PeerScore(PeerScoreParams params, int capacity, int maxTopicsPerPeer, int deliveryCapacity) {
+    this.deliveryCapacity = deliveryCapacity;
     this.params = params;
     this.capacity = capacity;
     this.maxTopicsPerPeer = maxTopicsPerPeer;
@@ -62,8 +84,8 @@ final class PeerScore {
     }
     s.connected = false;
     s.expireAt = now + params.retainScore().toMillis();
-    for (TopicStats t : s.topics.values()) {
-      t.inMesh = false;
+    for (String topic : List.copyOf(s.topics.keySet())) {
+      prune(peer, topic, now);
     }
   }
 
@@ -85,6 +107,13 @@ final class PeerScore {
         topic += p.timeInMeshWeight() * Math.min(quanta, p.timeInMeshCap());
       }
       topic += p.firstMessageDeliveriesWeight() * t.firstDeliveries;
+      if (t.inMesh
+          && now - t.graftTime >= p.meshMessageDeliveriesActivation().toMillis()
+          && t.meshDeliveries < p.meshMessageDeliveriesThreshold()) {
+        double deficit = p.meshMessageDeliveriesThreshold() - t.meshDeliveries;
+        topic += p.meshMessageDeliveriesWeight() * deficit * deficit;
+      }
+      topic += p.meshFailurePenaltyWeight() * t.meshFailurePenalty;
       topic += p.invalidMessageDeliveriesWeight() * t.invalidDeliveries * t.invalidDeliveries;
       topicsTotal += p.topicWeight() * topic;
     }
@@ -104,19 +133,59 @@ final class PeerScore {
     }
   }
 
-  void prune(PeerId peer, String topic) {
+  void prune(PeerId peer, String topic, long now) {
+    TopicStats t = topic(peer, topic);
+    if (t == null || !t.inMesh) {
+      return;
+    }
+    TopicScoreParams p = params.topic(topic);
+    // P3b: leaving the mesh with a delivery deficit is remembered after the peer is gone from it.
+    if (now - t.graftTime >= p.meshMessageDeliveriesActivation().toMillis()
+        && t.meshDeliveries < p.meshMessageDeliveriesThreshold()) {
+      double deficit = p.meshMessageDeliveriesThreshold() - t.meshDeliveries;
+      t.meshFailurePenalty += deficit * deficit;
+    }
+    t.inMesh = false;
+  }
+
+  /** P2 (and P3 if in the mesh): the peer was first to deliver a valid message. */
+  void firstDelivery(PeerId peer, String topic, ByteString id, long now) {
+    if (deliveries.size() >= deliveryCapacity) {
+      Iterator<ByteString> oldest = deliveries.keySet().iterator();
+      oldest.next();
+      oldest.remove();
+    }
+    Set<PeerId> credited = new HashSet<>();
+    credited.add(peer);
+    deliveries.put(id, new Delivery(now, credited));
     TopicStats t = topic(peer, topic);
     if (t != null) {
-      t.inMesh = false;
+      TopicScoreParams p = params.topic(topic);
+      t.firstDeliveries = Math.min(p.firstMessageDeliveriesCap(), t.firstDeliveries + 1);
+      creditMesh(t, p);
     }
   }
 
-  /** P2: the peer was first to deliver a valid message. */
-  void firstDelivery(PeerId peer, String topic) {
+  /** P3: a mesh peer forwarding a message soon after its first delivery still did its part. */
+  void duplicateDelivery(PeerId peer, String topic, ByteString id, long now) {
+    Delivery d = deliveries.get(id);
     TopicStats t = topic(peer, topic);
-    if (t != null) {
-      double cap = params.topic(topic).firstMessageDeliveriesCap();
-      t.firstDeliveries = Math.min(cap, t.firstDeliveries + 1);
+    if (d == null
+        || t == null
+        || d.credited().contains(peer)
+        || d.credited().size() >= MAX_CREDITED) {
+      return;
+    }
+    TopicScoreParams p = params.topic(topic);
+    if (now - d.firstTime() <= p.meshMessageDeliveriesWindow().toMillis()) {
+      d.credited().add(peer);
+      creditMesh(t, p);
+    }
+  }
+
+  private static void creditMesh(TopicStats t, TopicScoreParams p) {
+    if (t.inMesh) {
+      t.meshDeliveries = Math.min(p.meshMessageDeliveriesCap(), t.meshDeliveries + 1);
     }
   }
 
@@ -153,6 +222,10 @@ final class PeerScore {
         it.remove();
       }
     }
+    Iterator<Delivery> d = deliveries.values().iterator();
+    while (d.hasNext() && d.next().firstTime() + DELIVERY_RECORD_TTL_MS < now) {
+      d.remove();
+    }
   }
 
   private void decayOnce() {
@@ -166,6 +239,8 @@ final class PeerScore {
         }
         TopicStats t = e.getValue();
         t.firstDeliveries = decay(t.firstDeliveries, p.firstMessageDeliveriesDecay(), zero);
+        t.meshDeliveries = decay(t.meshDeliveries, p.meshMessageDeliveriesDecay(), zero);
+        t.meshFailurePenalty = decay(t.meshFailurePenalty, p.meshFailurePenaltyDecay(), zero);
         t.invalidDeliveries = decay(t.invalidDeliveries, p.invalidMessageDeliveriesDecay(), zero);
       }
     }

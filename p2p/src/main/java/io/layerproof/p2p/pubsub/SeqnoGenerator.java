@@ -15,7 +15,8 @@ public final class SeqnoGenerator {
   }
 
   public static SeqnoGenerator fromClock() {
-    long nanos = System.currentTimeMillis() * 1_000_000L + (System.nanoTime() % 1_000_000L);
+    long nanos =
+        System.currentTimeMillis() * 1_000_000L + Math.floorMod(System.nanoTime(), 1_000_000L);
     return new SeqnoGenerator(nanos);
   }
 

@@ -35,6 +35,20 @@ class MessageSigningTest {
   }
 
   @Test
+  void jsMessageIdsAreTheKeyProtobufAndSeqno() {
+    ByteString js = MessageIdFunction.JS_LIBP2P.apply(signed);
+    assertEquals(
+        ByteString.copyFrom(alice.publicKey().toProtobuf()).concat(ByteString.copyFrom(seqno)), js);
+    // For Ed25519 it is from || seqno without the identity multihash header (00 24).
+    assertEquals(MessageIdFunction.FROM_AND_SEQNO.apply(signed).substring(2), js);
+    // Same id whether the key travels in the key field or only inside from.
+    PubsubMessage withKey =
+        signed.withSignature(
+            signed.signature(), ByteString.copyFrom(alice.publicKey().toProtobuf()));
+    assertEquals(js, MessageIdFunction.JS_LIBP2P.apply(withKey));
+  }
+
+  @Test
   void signatureCoversThePrefixedProtobufWithoutSignatureAndKey() {
     byte[] expected =
         concat(
@@ -86,6 +100,9 @@ class MessageSigningTest {
     assertEquals(Check.MISSING_FIELDS, MessageSigning.verify(signed.unsigned()));
     assertEquals(Check.MISSING_FIELDS, MessageSigning.verify(with(signed, 1, null)));
     assertEquals(Check.MISSING_FIELDS, MessageSigning.verify(with(signed, 3, null)));
+    assertEquals(
+        Check.BAD_SEQNO,
+        MessageSigning.verify(with(signed, 3, ByteString.copyFrom(new byte[] {1}))));
   }
 
   private static PubsubMessage with(PubsubMessage m, int field, ByteString v) {
