@@ -17,10 +17,12 @@ import io.layerproof.p2p.protocol.ProtocolIds;
 import io.layerproof.p2p.protocol.RequestResponse;
 import io.layerproof.p2p.pubsub.ExecutorScheduler;
 import io.layerproof.p2p.pubsub.GossipRouter;
+import io.layerproof.p2p.pubsub.MessageIdFunction;
 import io.layerproof.p2p.pubsub.PubsubMessage;
 import io.layerproof.p2p.pubsub.Rpc;
 import io.layerproof.p2p.pubsub.RpcCodec;
 import io.layerproof.p2p.pubsub.RpcFrameDecoder;
+import io.layerproof.p2p.pubsub.SeqnoGenerator;
 import io.layerproof.p2p.pubsub.ValidationResult;
 import io.layerproof.p2p.transport.TcpTransport;
 import io.layerproof.p2p.transport.UpgradedConnection;
@@ -89,8 +91,18 @@ public final class Host implements P2pNetwork {
               t.setDaemon(true);
               return t;
             });
+    // Message ids as js-libp2p's gossipsub computes them (author key || seqno): IHAVE/IWANT ids
+    // must agree across implementations, or each side counts the other's gossip as broken
+    // promises.
     this.router =
-        new GossipRouter(key, config.gossip(), new ExecutorScheduler(gossipThread), this::sendRpc);
+        new GossipRouter(
+            key,
+            config.gossip(),
+            new ExecutorScheduler(gossipThread),
+            this::sendRpc,
+            new java.util.Random(),
+            MessageIdFunction.JS_LIBP2P,
+            SeqnoGenerator.fromClock());
     this.transport = new TcpTransport(key, config.transport(), this::onUpgraded);
     gossipThread.execute(router::start);
   }
