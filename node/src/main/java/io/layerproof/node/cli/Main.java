@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       AuditCommand.class,
       WalletCommand.class,
+      P2pCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
