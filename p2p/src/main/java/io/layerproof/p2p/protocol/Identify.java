@@ -3,7 +3,6 @@ package io.layerproof.p2p.protocol;
 import io.layerproof.p2p.mux.MuxStream;
 import io.layerproof.p2p.mux.StreamHandler;
 import io.netty.buffer.ByteBuf;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -28,46 +27,11 @@ public final class Identify {
 
   /** Reads the peer's answer on a negotiated outbound identify stream. */
   public static CompletableFuture<IdentifyMessage> request(MuxStream stream) {
-    CompletableFuture<IdentifyMessage> result = new CompletableFuture<>();
-    FrameReader reader = new FrameReader(IdentifyMessage.MAX_SIZE);
-    stream.setHandler(
-        new StreamHandler() {
-          @Override
-          public void onData(MuxStream s, ByteBuf data) {
-            if (result.isDone()) {
-              data.release();
-              return;
-            }
-            try {
-              List<byte[]> frames = reader.feed(data);
-              if (!frames.isEmpty()) {
-                reader.release();
-                result.complete(IdentifyMessage.decode(frames.get(0)));
-                s.closeWrite();
-              }
-            } catch (RuntimeException e) {
-              reader.release();
-              result.completeExceptionally(e);
-              s.reset();
-            }
-          }
-
-          @Override
-          public void onRemoteClose(MuxStream s) {
-            if (!result.isDone()) {
-              reader.release();
-              result.completeExceptionally(new IllegalStateException("identify closed empty"));
-            }
-          }
-
-          @Override
-          public void onReset(MuxStream s) {
-            if (!result.isDone()) {
-              reader.release();
-              result.completeExceptionally(new IllegalStateException("identify stream reset"));
-            }
-          }
-        });
-    return result;
+    return OneFrame.read(stream, IdentifyMessage.MAX_SIZE)
+        .thenApply(
+            bytes -> {
+              stream.closeWrite();
+              return IdentifyMessage.decode(bytes);
+            });
   }
 }

@@ -26,45 +26,7 @@ public final class RequestResponse {
     if (request.length > MAX_FRAME) {
       throw new IllegalArgumentException("request over " + MAX_FRAME + " bytes");
     }
-    CompletableFuture<byte[]> result = new CompletableFuture<>();
-    FrameReader reader = new FrameReader(maxResponse);
-    stream.setHandler(
-        new StreamHandler() {
-          @Override
-          public void onData(MuxStream s, ByteBuf data) {
-            if (result.isDone()) {
-              data.release();
-              return;
-            }
-            try {
-              List<byte[]> frames = reader.feed(data);
-              if (!frames.isEmpty()) {
-                reader.release();
-                result.complete(frames.get(0));
-              }
-            } catch (FrameReader.FrameException e) {
-              reader.release();
-              result.completeExceptionally(e);
-              s.reset();
-            }
-          }
-
-          @Override
-          public void onRemoteClose(MuxStream s) {
-            if (!result.isDone()) {
-              reader.release();
-              result.completeExceptionally(new IllegalStateException("no response before close"));
-            }
-          }
-
-          @Override
-          public void onReset(MuxStream s) {
-            if (!result.isDone()) {
-              reader.release();
-              result.completeExceptionally(new IllegalStateException("the peer reset the request"));
-            }
-          }
-        });
+    CompletableFuture<byte[]> result = OneFrame.read(stream, maxResponse);
     stream
         .write(FrameReader.frame(request))
         .whenComplete(
