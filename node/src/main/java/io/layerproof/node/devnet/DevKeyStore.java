@@ -1,6 +1,7 @@
 package io.layerproof.node.devnet;
 
 import io.layerproof.chain.event.NodeKey;
+import io.layerproof.p2p.identity.PeerKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -34,8 +35,8 @@ final class DevKeyStore {
     try {
       Files.createDirectories(dir);
       Credentials wallet = Credentials.create(readOrCreate(name + ".eth", DevKeyStore::newWallet));
-      NodeKey node = decodeNodeKey(readOrCreate(name + ".node-key", DevKeyStore::newNodeKey));
-      return new DevAccount(name, wallet, node);
+      String seed = readOrCreate(name + ".node-key", DevKeyStore::newNodeKey);
+      return new DevAccount(name, wallet, decodeNodeKey(seed), decodePeerKey(seed));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or write keys in " + dir, e);
     }
@@ -72,6 +73,15 @@ final class DevKeyStore {
     byte[] seed = new byte[32];
     RANDOM.nextBytes(seed);
     return HexFormat.of().formatHex(seed);
+  }
+
+  /** The same seed as the libp2p identity: the peer id then names the registered node key. */
+  private static PeerKey decodePeerKey(String stored) {
+    try {
+      return PeerKey.ofSeed(HexFormat.of().parseHex(stored));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("malformed node key file (expected a 32-byte hex seed)");
+    }
   }
 
   private static NodeKey decodeNodeKey(String stored) {

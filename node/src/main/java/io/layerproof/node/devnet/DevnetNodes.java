@@ -1,6 +1,7 @@
 package io.layerproof.node.devnet;
 
 import io.layerproof.chain.contracts.LayerproofContracts;
+import io.layerproof.chain.event.EthAddress;
 import io.layerproof.chain.event.EventSigner;
 import io.layerproof.chain.ledger.BatchPolicy;
 import io.layerproof.chain.ledger.EventLog;
@@ -22,7 +23,11 @@ import io.layerproof.node.jobs.ProviderNode;
 import io.layerproof.node.jobs.SequencerLedger;
 import io.layerproof.node.jobs.Settler;
 import io.layerproof.node.jobs.VerifierNode;
-import io.layerproof.node.verification.InProcessReveals;
+import io.layerproof.node.verification.P2pReveals;
+import io.layerproof.p2p.P2pNetwork;
+import io.layerproof.p2p.host.Host;
+import io.layerproof.p2p.host.HostConfig;
+import io.layerproof.p2p.multiaddr.Multiaddr;
 import io.layerproof.verifier.reveal.RevealLimits;
 import io.layerproof.wallet.auth.GatewayVerifier;
 import io.layerproof.wallet.client.LayerproofClient;
@@ -35,6 +40,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +62,10 @@ public final class DevnetNodes implements AutoCloseable {
   static final ShardOptions SHARDS = new ShardOptions(ElementType.FP32, ElementType.FP16);
 
   static final Duration BLOCK_TIME = Duration.ofSeconds(1);
+
+  /** How long the verifier waits for a provider's reveal. */
+  static final Duration REVEAL_WINDOW = Duration.ofSeconds(30);
+
   static final Duration SETTLE_EVERY = Duration.ofSeconds(5);
 
   private static final System.Logger LOG = System.getLogger(DevnetNodes.class.getName());
@@ -65,6 +77,7 @@ public final class DevnetNodes implements AutoCloseable {
   private final Gateway gateway;
   private final String apiUrl;
   private final Path ledgerDir;
+  private final List<P2pNetwork> providerHosts;
 
   private DevnetNodes(
       Deque<AutoCloseable> closeables,
@@ -73,8 +86,10 @@ public final class DevnetNodes implements AutoCloseable {
       Settler settler,
       Gateway gateway,
       String apiUrl,
-      Path ledgerDir) {
+      Path ledgerDir,
+      List<P2pNetwork> providerHosts) {
     this.ledgerDir = ledgerDir;
+    this.providerHosts = List.copyOf(providerHosts);
     this.closeables = closeables;
     this.ledger = ledger;
     this.coordinator = coordinator;
@@ -97,7 +112,10 @@ public final class DevnetNodes implements AutoCloseable {
       SequencerLedger ledger = new SequencerLedger(log, devnet.contractsAs(devnet.sequencer()));
       EventSigner sequencer = ledger.signer(devnet.sequencer().nodeKey());
 
-      InProcessReveals reveals = new InProcessReveals(RevealLimits.DEFAULT);
+      // Each provider serves reveals on its own libp2p host (its node key is its peer id); the
+      // verifier reaches them over Noise + yamux on loopback, as it would across machines.
+      Map<EthAddress, Multiaddr> revealAddrs = new ConcurrentHashMap<>();
+      List<P2pNetwork> providerHosts = new ArrayList<>();
       List<int[]> ranges = Pipeline.split(model.config().numLayers(), 2);
       List<ProviderNode> providers = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
@@ -116,7 +134,14 @@ public final class DevnetNodes implements AutoCloseable {
                     SHARDS,
                     dir.resolve("activations").resolve(a.name()),
                     Duration.ofHours(1)));
-        reveals.serve(p.address(), p.revealServer(RevealLimits.DEFAULT));
+        Host p2p = push(open, new Host(a.peerKey(), HostConfig.defaults()));
+        if (!p2p.self().equals(P2pReveals.peerIdOf(a.nodePublicKey()))) {
+          throw new IllegalStateException(a.name() + "'s peer id is not its node key");
+        }
+        Multiaddr addr = p2p.listen(Multiaddr.fromString("/ip4/127.0.0.1/tcp/0"));
+        P2pReveals.serve(p2p, p.revealServer(RevealLimits.DEFAULT), RevealLimits.DEFAULT);
+        revealAddrs.put(p.address(), addr);
+        providerHosts.add(p2p);
         providers.add(p);
       }
       VerifierNode verifier =
@@ -127,7 +152,10 @@ public final class DevnetNodes implements AutoCloseable {
                   devnet.verifier().nodeKey(),
                   ledger,
                   model,
-                  reveals,
+                  new P2pReveals(
+                      push(open, new Host(devnet.verifier().peerKey(), HostConfig.defaults())),
+                      provider -> Optional.ofNullable(revealAddrs.get(provider)),
+                      REVEAL_WINDOW),
                   List.of(),
                   Duration.ofMinutes(2)));
       JobCoordinator coordinator =
@@ -202,7 +230,8 @@ public final class DevnetNodes implements AutoCloseable {
           settler,
           gateway,
           "http://" + host + ":" + port + "/v1",
-          dir.resolve("ledger"));
+          dir.resolve("ledger"),
+          providerHosts);
     } catch (RuntimeException e) {
       closeAll(open);
       throw e;
@@ -255,6 +284,11 @@ public final class DevnetNodes implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while opening the demo session", e);
     }
+  }
+
+  /** The providers' libp2p hosts, in stage order (they serve reveals to the verifier). */
+  public List<P2pNetwork> providerHosts() {
+    return providerHosts;
   }
 
   /** The sequencer's ledger folder (what {@code layerproof audit job --ledger} reads). */

@@ -162,6 +162,11 @@ class DevnetEndToEndTest {
     List<AuditOutcome> outcomes = nodes.jobs().audit(jobId).orElseThrow().get(3, TimeUnit.MINUTES);
     assertEquals(2, outcomes.size());
     outcomes.forEach(o -> assertInstanceOf(AuditOutcome.Passed.class, o));
+    // The reveals came over libp2p: each provider's host has the verifier (its node key) as peer.
+    var verifierPeer = devnet.verifier().peerKey().peerId();
+    for (var host : nodes.providerHosts()) {
+      assertTrue(host.connectedPeers().contains(verifierPeer), "verifier connected to provider");
+    }
     EventLog log = nodes.ledger().log();
     List<LayerCommitmentsGenerated> commits = new ArrayList<>();
     for (long i : log.indicesOfJob(jobId)) {
