@@ -106,14 +106,11 @@ public final class EventLog implements AutoCloseable {
    * every write fails.
    */
   public static EventLog openReadOnly(Path dir) {
-    LedgerStore store = LedgerStore.openReadOnly(dir);
-    try {
-      return new EventLog(
-          store, BatchPolicy.sealedByCaller(), System::currentTimeMillis, DEFAULT_TAIL_CHECK);
-    } catch (RuntimeException e) {
-      store.close();
-      throw e;
-    }
+    return over(
+        LedgerStore.openReadOnly(dir),
+        BatchPolicy.sealedByCaller(),
+        System::currentTimeMillis,
+        DEFAULT_TAIL_CHECK);
   }
 
   public static EventLog open(Path dir, BatchPolicy policy) {
@@ -125,7 +122,12 @@ public final class EventLog implements AutoCloseable {
    * @param tailCheck how many trailing entries to re-hash on open
    */
   public static EventLog open(Path dir, BatchPolicy policy, LongSupplier clock, int tailCheck) {
-    LedgerStore store = LedgerStore.open(dir);
+    return over(LedgerStore.open(dir), policy, clock, tailCheck);
+  }
+
+  /** A log over an opened store; the store is closed if recovery fails. */
+  private static EventLog over(
+      LedgerStore store, BatchPolicy policy, LongSupplier clock, int tailCheck) {
     try {
       return new EventLog(store, policy, clock, tailCheck);
     } catch (RuntimeException e) {

@@ -164,7 +164,14 @@ final class WalletJobs implements Callable<Integer> {
         BigInteger cost = null;
         BigInteger refund = null;
         if (status.equals("finalized")) {
-          BigInteger[] settled = finalized(web3j, market, log.getTopics().get(1), from, head);
+          // Finalized after it opened: the search starts at the opening block, not block 0.
+          BigInteger[] settled =
+              finalized(
+                  web3j,
+                  market,
+                  log.getTopics().get(1),
+                  log.getBlockNumber().longValueExact(),
+                  head);
           cost = settled[0];
           refund = settled[1];
         } else if (status.equals("fraud")) {

@@ -509,98 +509,80 @@ public final class Gateway implements AutoCloseable {
 
   private void openSession(RoutingContext ctx) {
     byte[] body = bodyBytes(ctx);
-    vertx
-        .executeBlocking(
-            () -> {
-              Verification<SessionGrant> v = verifier.verifyGrantJson(body);
-              if (v instanceof Verification.Invalid<SessionGrant> bad) {
-                throw rejected(bad);
-              }
-              Verification.Valid<SessionGrant> ok = (Verification.Valid<SessionGrant>) v;
-              SessionGrant g = ok.message();
-              checkExpiry(g.expiry(), config.maxSessionValidity(), "maxSessionValidity");
-              rateLimit(ok.signer());
-              if (!nonces.tryUse(ok.signer(), g.nonce(), g.expiry())) {
-                throw GatewayException.conflict(
-                    "nonce_replayed", "Nonce " + g.nonce() + " was already used.");
-              }
-              byte[] grantSignature = SignedSessionGrant.fromJson(body).signature().toByteArray();
-              String key =
-                  sessions.openSession(
-                      g.sessionId(),
-                      ok.signer(),
-                      g.spendingCap(),
-                      g.expiry(),
-                      g.nonce(),
-                      grantSignature);
-              if (key == null) {
-                throw GatewayException.conflict(
-                    "session_exists", "Session " + g.sessionId() + " is already open.");
-              }
-              return new JsonObject()
-                  .put("object", "session")
-                  .put("apiKey", key)
-                  .put("sessionId", g.sessionId().toString())
-                  .put("address", ok.signer().toString())
-                  .put("spendingCap", g.spendingCap().toString())
-                  .put("expiry", g.expiry());
-            },
-            false)
-        .onComplete(
-            ar -> {
-              if (ar.failed()) {
-                ctx.fail(ar.cause());
-              } else {
-                sendJson(ctx.response(), 200, ar.result());
-              }
-            });
+    respondBlocking(
+        ctx,
+        () -> {
+          Verification<SessionGrant> v = verifier.verifyGrantJson(body);
+          if (v instanceof Verification.Invalid<SessionGrant> bad) {
+            throw rejected(bad);
+          }
+          Verification.Valid<SessionGrant> ok = (Verification.Valid<SessionGrant>) v;
+          SessionGrant g = ok.message();
+          checkExpiry(g.expiry(), config.maxSessionValidity(), "maxSessionValidity");
+          rateLimit(ok.signer());
+          if (!nonces.tryUse(ok.signer(), g.nonce(), g.expiry())) {
+            throw GatewayException.conflict(
+                "nonce_replayed", "Nonce " + g.nonce() + " was already used.");
+          }
+          byte[] grantSignature = SignedSessionGrant.fromJson(body).signature().toByteArray();
+          String key =
+              sessions.openSession(
+                  g.sessionId(),
+                  ok.signer(),
+                  g.spendingCap(),
+                  g.expiry(),
+                  g.nonce(),
+                  grantSignature);
+          if (key == null) {
+            throw GatewayException.conflict(
+                "session_exists", "Session " + g.sessionId() + " is already open.");
+          }
+          return new JsonObject()
+              .put("object", "session")
+              .put("apiKey", key)
+              .put("sessionId", g.sessionId().toString())
+              .put("address", ok.signer().toString())
+              .put("spendingCap", g.spendingCap().toString())
+              .put("expiry", g.expiry());
+        });
   }
 
   private void revokeSession(RoutingContext ctx) {
     byte[] body = bodyBytes(ctx);
-    vertx
-        .executeBlocking(
-            () -> {
-              Verification<RevokeSession> v = verifier.verifyRevocationJson(body);
-              if (v instanceof Verification.Invalid<RevokeSession> bad) {
-                throw rejected(bad);
-              }
-              Verification.Valid<RevokeSession> ok = (Verification.Valid<RevokeSession>) v;
-              RevokeSession r = ok.message();
-              Session s = sessions.revocable(r.sessionId(), ok.signer());
-              if (!nonces.tryUse(ok.signer(), r.nonce(), s.expiry())) {
-                throw GatewayException.conflict(
-                    "nonce_replayed", "Nonce " + r.nonce() + " was already used.");
-              }
-              sessions.revoke(s);
-              boolean onChain;
-              try {
-                onChain =
-                    backend.revokeSession(
-                        ok.signer(),
-                        r.sessionId(),
-                        r.nonce(),
-                        SignedRevocation.fromJson(body).signature().toByteArray());
-              } catch (RuntimeException e) {
-                // Revoked here already; the chain can be told again with the same signature.
-                LOG.log(System.Logger.Level.WARNING, "could not revoke the session on chain", e);
-                onChain = false;
-              }
-              return new JsonObject()
-                  .put("object", "session.revoked")
-                  .put("sessionId", r.sessionId().toString())
-                  .put("revoked", true)
-                  .put("revokedOnChain", onChain);
-            },
-            false)
-        .onComplete(
-            ar -> {
-              if (ar.failed()) {
-                ctx.fail(ar.cause());
-              } else {
-                sendJson(ctx.response(), 200, ar.result());
-              }
-            });
+    respondBlocking(
+        ctx,
+        () -> {
+          Verification<RevokeSession> v = verifier.verifyRevocationJson(body);
+          if (v instanceof Verification.Invalid<RevokeSession> bad) {
+            throw rejected(bad);
+          }
+          Verification.Valid<RevokeSession> ok = (Verification.Valid<RevokeSession>) v;
+          RevokeSession r = ok.message();
+          Session s = sessions.revocable(r.sessionId(), ok.signer());
+          if (!nonces.tryUse(ok.signer(), r.nonce(), s.expiry())) {
+            throw GatewayException.conflict(
+                "nonce_replayed", "Nonce " + r.nonce() + " was already used.");
+          }
+          sessions.revoke(s);
+          boolean onChain;
+          try {
+            onChain =
+                backend.revokeSession(
+                    ok.signer(),
+                    r.sessionId(),
+                    r.nonce(),
+                    SignedRevocation.fromJson(body).signature().toByteArray());
+          } catch (RuntimeException e) {
+            // Revoked here already; the chain can be told again with the same signature.
+            LOG.log(System.Logger.Level.WARNING, "could not revoke the session on chain", e);
+            onChain = false;
+          }
+          return new JsonObject()
+              .put("object", "session.revoked")
+              .put("sessionId", r.sessionId().toString())
+              .put("revoked", true)
+              .put("revokedOnChain", onChain);
+        });
   }
 
   private void jobView(RoutingContext ctx, boolean audit) {
@@ -617,13 +599,18 @@ public final class Gateway implements AutoCloseable {
       ctx.fail(GatewayException.notFound("job_not_found", "This gateway keeps no jobs."));
       return;
     }
+    respondBlocking(
+        ctx,
+        () ->
+            (audit ? queries.audit(id) : queries.job(id))
+                .orElseThrow(
+                    () -> GatewayException.notFound("job_not_found", "No job " + id + ".")));
+  }
+
+  /** Runs {@code work} off the event loop and answers 200 with its JSON, or fails the route. */
+  private void respondBlocking(RoutingContext ctx, java.util.concurrent.Callable<JsonObject> work) {
     vertx
-        .executeBlocking(
-            () ->
-                (audit ? queries.audit(id) : queries.job(id))
-                    .orElseThrow(
-                        () -> GatewayException.notFound("job_not_found", "No job " + id + ".")),
-            false)
+        .executeBlocking(work, false)
         .onComplete(
             ar -> {
               if (ar.failed()) {

@@ -27,6 +27,7 @@ import io.layerproof.node.gateway.JobBackend;
 import io.layerproof.node.verification.AuditOutcome;
 import io.layerproof.node.verification.JobCommitments;
 import io.layerproof.verifier.reexec.CommittedShard;
+import io.layerproof.wallet.eip712.ChatRequest;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -41,7 +42,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.web3j.crypto.Hash;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
 /**
@@ -79,8 +79,19 @@ public final class JobCoordinator implements JobBackend, AutoCloseable {
   private final Clock clock;
   private final ExecutorService followUp;
   private final Map<String, Opened> opened = new ConcurrentHashMap<>();
+
+  /** The follow-ups of the most recent jobs; older ones are forgotten (their ledger remains). */
   private final Map<Bytes32, CompletableFuture<List<AuditOutcome>>> audits =
-      new ConcurrentHashMap<>();
+      java.util.Collections.synchronizedMap(
+          new java.util.LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(
+                Map.Entry<Bytes32, CompletableFuture<List<AuditOutcome>>> eldest) {
+              return size() > RECENT_AUDITS;
+            }
+          });
+
+  static final int RECENT_AUDITS = 1024;
 
   /** What {@link #run} needs of an opened job. */
   private record Opened(Bytes32 id, long block) {}
@@ -109,7 +120,7 @@ public final class JobCoordinator implements JobBackend, AutoCloseable {
     this.pipeline = Pipeline.of(this.providers.stream().map(ProviderNode::shard).toList());
     this.tokenizer = model.tokenizer();
     this.maxPositions = model.config().maxPositionEmbeddings();
-    this.modelHash = modelHash(modelId);
+    this.modelHash = ChatRequest.modelHash(modelId).toByteArray();
     this.followUp =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -117,11 +128,6 @@ public final class JobCoordinator implements JobBackend, AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-  }
-
-  /** JobRequest.model for a model id: keccak256 of its UTF-8 bytes. */
-  public static byte[] modelHash(String modelId) {
-    return Hash.sha3(modelId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   @Override

@@ -274,6 +274,7 @@ public final class Host implements P2pNetwork {
             == null;
     if (gone) {
       log.debug("disconnected from {}", peer);
+      identified.remove(peer);
       if (!closed) {
         gossipThread.execute(() -> router.removePeer(peer));
       }

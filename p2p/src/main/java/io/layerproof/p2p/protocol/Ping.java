@@ -38,7 +38,7 @@ public final class Ping {
               data.release();
             }
             while (pending.readableBytes() >= SIZE) {
-              s.write(pending.readRetainedSlice(SIZE).copy());
+              s.write(pending.readBytes(SIZE));
             }
             pending.discardReadBytes();
           }

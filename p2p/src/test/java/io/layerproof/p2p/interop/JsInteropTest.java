@@ -95,8 +95,10 @@ class JsInteropTest {
       dialed.awaitMeshPeer(TOPIC, java.self().toBase58(), WAIT);
       dialer.awaitMeshPeer(TOPIC, java.self().toBase58(), WAIT);
       awaitTrue(
-          () -> java.onGossipThread(() -> java.router().topicPeers(TOPIC)).contains(dialedId),
-          "the Java router learning the js subscription");
+          () ->
+              java.onGossipThread(() -> java.router().topicPeers(TOPIC))
+                  .containsAll(List.of(dialedId, dialerId)),
+          "the Java router learning both js subscriptions");
       java.publish(TOPIC, "from java".getBytes(StandardCharsets.UTF_8));
       String hexJava = HexFormat.of().formatHex("from java".getBytes(StandardCharsets.UTF_8));
       for (JsPeer js : List.of(dialed, dialer)) {
