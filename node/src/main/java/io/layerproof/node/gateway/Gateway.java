@@ -89,6 +89,10 @@ public final class Gateway implements AutoCloseable {
   private final SessionStore sessions;
   private final RateLimiter<EthAddress> limiter;
   private final RateLimiter<String> authFailures;
+
+  /** Job views per remote IP: an audit reads the job's whole chain history, so it is bounded. */
+  private final RateLimiter<String> jobViews;
+
   private final GatewayMetrics metrics;
   private HttpServer server;
 
@@ -163,6 +167,7 @@ public final class Gateway implements AutoCloseable {
     this.limiter = new RateLimiter<>(clock, config.rateLimit(), config.rateWindowSeconds());
     this.authFailures =
         new RateLimiter<>(clock, config.authFailureLimit(), config.rateWindowSeconds());
+    this.jobViews = new RateLimiter<>(clock, config.rateLimit(), config.rateWindowSeconds());
   }
 
   /** The registry the gateway meters into; the node may add its own meters to it. */
@@ -597,6 +602,17 @@ public final class Gateway implements AutoCloseable {
     }
     if (queries == null) {
       ctx.fail(GatewayException.notFound("job_not_found", "This gateway keeps no jobs."));
+      return;
+    }
+    if (!jobViews.allow(remoteIp(ctx))) {
+      ctx.fail(
+          new GatewayException(
+              429,
+              "requests",
+              "rate_limit_exceeded",
+              "Too many job views from this address; retry after "
+                  + config.rateWindowSeconds()
+                  + " seconds."));
       return;
     }
     respondBlocking(

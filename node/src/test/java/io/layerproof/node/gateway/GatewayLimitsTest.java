@@ -233,4 +233,65 @@ class GatewayLimitsTest {
       return Integer.parseInt(response.split(" ", 3)[1]);
     }
   }
+
+  @Test
+  void jobViewsAreLimitedPerRemoteAddressBeforeAnyLookup() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger lookups =
+        new java.util.concurrent.atomic.AtomicInteger();
+    JobQueries queries =
+        new JobQueries() {
+          @Override
+          public java.util.Optional<io.vertx.core.json.JsonObject> job(
+              io.layerproof.chain.event.Bytes32 id) {
+            lookups.incrementAndGet();
+            return java.util.Optional.of(
+                new io.vertx.core.json.JsonObject().put("id", id.toString()));
+          }
+
+          @Override
+          public java.util.Optional<io.vertx.core.json.JsonObject> audit(
+              io.layerproof.chain.event.Bytes32 id) {
+            lookups.incrementAndGet();
+            return java.util.Optional.empty();
+          }
+        };
+    GatewayConfig limited =
+        new GatewayConfig(
+            MODEL, 64 * 1024, BigInteger.valueOf(1000), BigInteger.TEN, 4, 64, 3, 3600);
+    Clock clock = Clock.systemUTC();
+    try (GatewayStores stores = GatewayStores.inMemory(clock);
+        Gateway gateway =
+            new Gateway(
+                null,
+                limited,
+                new io.layerproof.wallet.auth.GatewayVerifier(GatewayTest.DOMAIN, clock),
+                ESCROW,
+                stores,
+                JobBackend.local(pipeline),
+                clock,
+                null,
+                queries)) {
+      java.net.URI base = java.net.URI.create("http://127.0.0.1:" + gateway.start("127.0.0.1", 0));
+      String id = "0x" + "ab".repeat(32);
+      java.util.function.Function<String, java.net.http.HttpResponse<String>> get =
+          path -> {
+            try {
+              return TestGateway.HTTP.send(
+                  java.net.http.HttpRequest.newBuilder(base.resolve(path)).build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          };
+      assertEquals(400, get.apply("/v1/jobs/0x12").statusCode(), "a bad id is refused first");
+      assertEquals(200, get.apply("/v1/jobs/" + id).statusCode());
+      assertEquals(404, get.apply("/v1/jobs/" + id + "/audit").statusCode());
+      assertEquals(200, get.apply("/v1/jobs/" + id).statusCode());
+      var refused = get.apply("/v1/jobs/" + id + "/audit");
+      assertEquals(429, refused.statusCode(), refused.body());
+      assertEquals(
+          "rate_limit_exceeded", JSON.readTree(refused.body()).get("error").get("code").asText());
+      assertEquals(3, lookups.get(), "the refused view never reached the ledger or the chain");
+    }
+  }
 }
