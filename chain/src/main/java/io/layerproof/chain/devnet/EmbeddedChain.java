@@ -489,6 +489,11 @@ public final class EmbeddedChain implements AutoCloseable {
     }
   }
 
+  /** Mines an empty block now (what a block timer does; evm_mine without a timestamp). */
+  public long mineEmptyBlock() {
+    return mine(null).number();
+  }
+
   /** Mines an empty block, at {@code timestamp} if given (evm_mine). */
   Block mine(Long timestamp) {
     lock.lock();

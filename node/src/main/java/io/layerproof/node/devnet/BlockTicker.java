@@ -1,14 +1,10 @@
 package io.layerproof.node.devnet;
 
-import java.io.IOException;
+import io.layerproof.chain.devnet.EmbeddedChain;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.web3j.protocol.Web3jService;
-import org.web3j.protocol.core.Request;
-import org.web3j.protocol.core.Response;
 
 /**
  * Mines an empty block every interval, like anvil's {@code --block-time}. The embedded chain mines
@@ -19,12 +15,9 @@ final class BlockTicker implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(BlockTicker.class.getName());
 
-  /** A response whose result is ignored. */
-  static final class Ignored extends Response<Object> {}
-
   private final ScheduledExecutorService timer;
 
-  BlockTicker(Web3jService chain, Duration interval) {
+  BlockTicker(EmbeddedChain chain, Duration interval) {
     timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -33,18 +26,17 @@ final class BlockTicker implements AutoCloseable {
               return t;
             });
     long ms = interval.toMillis();
-    timer.scheduleWithFixedDelay(() -> mine(chain), ms, ms, TimeUnit.MILLISECONDS);
-  }
-
-  private static void mine(Web3jService chain) {
-    try {
-      Response<?> r = new Request<>("evm_mine", List.of(), chain, Ignored.class).send();
-      if (r.hasError()) {
-        LOG.log(System.Logger.Level.WARNING, "evm_mine: " + r.getError().getMessage());
-      }
-    } catch (IOException | RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "evm_mine failed", e);
-    }
+    timer.scheduleWithFixedDelay(
+        () -> {
+          try {
+            chain.mineEmptyBlock();
+          } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "mining an empty block failed", e);
+          }
+        },
+        ms,
+        ms,
+        TimeUnit.MILLISECONDS);
   }
 
   @Override

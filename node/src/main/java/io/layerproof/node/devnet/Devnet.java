@@ -322,6 +322,11 @@ public final class Devnet implements AutoCloseable {
     return verifier;
   }
 
+  /** The embedded chain itself (the nodes' block timer mines on it). */
+  EmbeddedChain chain() {
+    return chain;
+  }
+
   /** The chain's in-process JSON-RPC transport (e.g. for evm_mine). */
   public org.web3j.protocol.Web3jService web3jService() {
     return chain.web3jService();

@@ -182,7 +182,7 @@ public final class DevnetNodes implements AutoCloseable {
                   devnet.contractsAs(devnet.operator()), store, SettlementOptions.defaults(local)),
               ledger,
               sequencer);
-      push(open, new BlockTicker(devnet.web3jService(), BLOCK_TIME));
+      push(open, new BlockTicker(devnet.chain(), BLOCK_TIME));
       ScheduledExecutorService settling =
           Executors.newSingleThreadScheduledExecutor(
               r -> {
