@@ -1,17 +1,15 @@
 package io.layerproof.p2p.security.noise;
 
-import com.southernstorm.noise.protocol.CipherState;
-import com.southernstorm.noise.protocol.CipherStatePair;
-import com.southernstorm.noise.protocol.HandshakeState;
 import io.layerproof.p2p.identity.PeerId;
 import io.layerproof.p2p.identity.PeerKey;
 import io.layerproof.p2p.identity.PeerPublicKey;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.bouncycastle.math.ec.rfc7748.X25519;
 
 /**
  * The libp2p Noise XX handshake for one side, free of I/O: messages in and out are the bare Noise
@@ -19,6 +17,11 @@ import java.util.Optional;
  * answers {@code e, ee, s, es} with its signed payload; the initiator finishes with {@code s, se}
  * and its payload. Each payload binds the sender's libp2p identity key to its static X25519 key by
  * an Ed25519 signature over {@code "noise-libp2p-static-key:" || static key}.
+ *
+ * <p>The XX pattern is written here on {@link NoiseSymmetricState} rather than taken from
+ * noise-java because noise-java keeps the split keys inside its own pure-Java cipher, and the
+ * transport phase needs them for the JDK's faster one ({@link NoiseCipher}). The tests check this
+ * handshake against noise-java's in both roles.
  *
  * <p>Not thread-safe; one instance per connection.
  */
@@ -42,13 +45,27 @@ public final class NoiseHandshake {
   public static final int MAX_HANDSHAKE_MESSAGE = 8192;
 
   /** The keys for the transport phase. */
-  record Ciphers(CipherState sender, CipherState receiver) {}
+  record Ciphers(NoiseCipher sender, NoiseCipher receiver) {}
+
+  private static final int DH = X25519.POINT_SIZE;
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final boolean initiator;
   private final PeerKey localKey;
   private final Optional<PeerId> expectedRemote;
-  private final HandshakeState state;
   private final List<String> streamMuxers;
+  private final NoiseSymmetricState symmetric = new NoiseSymmetricState(NOISE_PROTOCOL);
+  // A fresh static key per connection: the libp2p identity is carried by the signature.
+  private final byte[] staticPrivate = new byte[X25519.SCALAR_SIZE];
+  private final byte[] staticPublic = new byte[DH];
+  private final byte[] ephemeralPrivate = new byte[X25519.SCALAR_SIZE];
+  private final byte[] ephemeralPublic = new byte[DH];
+  private byte[] remoteEphemeral;
+  private byte[] remoteStatic;
+
+  /** Handshake messages sent or received so far (XX has three). */
+  private int messages;
+
   private SecureSession session;
   private Ciphers ciphers;
 
@@ -64,16 +81,11 @@ public final class NoiseHandshake {
     this.localKey = localKey;
     this.expectedRemote = expectedRemote;
     this.streamMuxers = List.copyOf(streamMuxers);
-    try {
-      this.state =
-          new HandshakeState(
-              NOISE_PROTOCOL, initiator ? HandshakeState.INITIATOR : HandshakeState.RESPONDER);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(NOISE_PROTOCOL + " unavailable", e);
-    }
-    // A fresh static key per connection: the libp2p identity is carried by the signature.
-    state.getLocalKeyPair().generateKeyPair();
-    state.start();
+    X25519.generatePrivateKey(RANDOM, staticPrivate);
+    X25519.generatePublicKey(staticPrivate, 0, staticPublic, 0);
+    X25519.generatePrivateKey(RANDOM, ephemeralPrivate);
+    X25519.generatePublicKey(ephemeralPrivate, 0, ephemeralPublic, 0);
+    symmetric.mixHash(new byte[0], 0, 0); // the empty prologue
   }
 
   public NoiseHandshake(boolean initiator, PeerKey localKey, Optional<PeerId> expectedRemote) {
@@ -86,7 +98,10 @@ public final class NoiseHandshake {
 
   /** The first message to send: {@code e} for the initiator, nothing for the responder. */
   public Optional<byte[]> start() throws NoiseException {
-    return initiator ? Optional.of(write(new byte[0])) : Optional.empty();
+    if (messages != 0) {
+      throw new IllegalStateException("handshake already started");
+    }
+    return initiator ? Optional.of(writeMessage1()) : Optional.empty();
   }
 
   /**
@@ -95,31 +110,34 @@ public final class NoiseHandshake {
    * @throws NoiseException if the message is malformed, fails to decrypt, or does not authenticate
    */
   public Optional<byte[]> receive(byte[] message) throws NoiseException {
-    if (isComplete() || state.getAction() != HandshakeState.READ_MESSAGE) {
+    boolean ourTurnToRead = initiator ? messages == 1 : messages == 0 || messages == 2;
+    if (isComplete() || !ourTurnToRead) {
       throw new NoiseException("unexpected handshake message");
     }
     if (message.length > MAX_HANDSHAKE_MESSAGE) {
       throw new NoiseException("handshake message of " + message.length + " bytes");
     }
-    byte[] payload = new byte[message.length];
-    int payloadLength;
     try {
-      payloadLength = state.readMessage(message, 0, message.length, payload, 0);
-    } catch (GeneralSecurityException | IllegalArgumentException | IllegalStateException e) {
+      switch (messages) {
+        case 0 -> {
+          readMessage1(message);
+          return Optional.of(writeMessage2());
+        }
+        case 1 -> {
+          readMessage2(message);
+          byte[] reply = writeMessage3();
+          split();
+          return Optional.of(reply);
+        }
+        default -> {
+          readMessage3(message);
+          split();
+          return Optional.empty();
+        }
+      }
+    } catch (GeneralSecurityException e) {
       throw new NoiseException("bad handshake message: " + e.getMessage(), e);
     }
-    // Message 1 carries no payload we use; messages 2 and 3 carry the sender's identity.
-    if (state.hasRemotePublicKey() && session == null) {
-      authenticate(Arrays.copyOf(payload, payloadLength));
-    }
-    Optional<byte[]> reply = Optional.empty();
-    if (state.getAction() == HandshakeState.WRITE_MESSAGE) {
-      reply = Optional.of(write(signedPayload()));
-    }
-    if (!isComplete() && state.getAction() == HandshakeState.SPLIT) {
-      split();
-    }
-    return reply;
   }
 
   public boolean isComplete() {
@@ -143,25 +161,100 @@ public final class NoiseHandshake {
     }
   }
 
-  private byte[] write(byte[] payload) throws NoiseException {
-    byte[] out = new byte[MAX_MESSAGE];
-    try {
-      int n = state.writeMessage(out, 0, payload, 0, payload.length);
-      byte[] message = Arrays.copyOf(out, n);
-      if (state.getAction() == HandshakeState.SPLIT) {
-        split();
-      }
-      return message;
-    } catch (GeneralSecurityException | IllegalArgumentException | IllegalStateException e) {
-      throw new NoiseException("cannot write handshake message: " + e.getMessage(), e);
+  // -> e
+  private byte[] writeMessage1() {
+    symmetric.mixHash(ephemeralPublic, 0, DH);
+    symmetric.mixHash(new byte[0], 0, 0); // the empty payload, sent in the clear
+    messages = 1;
+    return ephemeralPublic.clone();
+  }
+
+  private void readMessage1(byte[] m) throws NoiseException {
+    if (m.length < DH) {
+      throw new NoiseException("handshake message 1 of " + m.length + " bytes");
     }
+    remoteEphemeral = Arrays.copyOf(m, DH);
+    symmetric.mixHash(remoteEphemeral, 0, DH);
+    symmetric.mixHash(m, DH, m.length - DH); // a payload we ignore, but it is bound into h
+    messages = 1;
+  }
+
+  // <- e, ee, s, es
+  private byte[] writeMessage2() throws GeneralSecurityException, NoiseException {
+    byte[] payload = signedPayload();
+    byte[] out = new byte[DH + DH + NoiseCipher.TAG + payload.length + NoiseCipher.TAG];
+    System.arraycopy(ephemeralPublic, 0, out, 0, DH);
+    symmetric.mixHash(ephemeralPublic, 0, DH);
+    symmetric.mixKey(dh(ephemeralPrivate, remoteEphemeral));
+    int at = DH;
+    System.arraycopy(staticPublic, 0, out, at, DH);
+    at += symmetric.encryptAndHash(out, at, DH);
+    symmetric.mixKey(dh(staticPrivate, remoteEphemeral));
+    System.arraycopy(payload, 0, out, at, payload.length);
+    at += symmetric.encryptAndHash(out, at, payload.length);
+    messages = 2;
+    return Arrays.copyOf(out, at);
+  }
+
+  private void readMessage2(byte[] m) throws GeneralSecurityException, NoiseException {
+    int sealedStatic = DH + NoiseCipher.TAG;
+    if (m.length < DH + sealedStatic + NoiseCipher.TAG) {
+      throw new NoiseException("handshake message 2 of " + m.length + " bytes");
+    }
+    byte[] buf = m.clone();
+    remoteEphemeral = Arrays.copyOf(buf, DH);
+    symmetric.mixHash(remoteEphemeral, 0, DH);
+    symmetric.mixKey(dh(ephemeralPrivate, remoteEphemeral));
+    symmetric.decryptAndHash(buf, DH, sealedStatic);
+    remoteStatic = Arrays.copyOfRange(buf, DH, DH + DH);
+    symmetric.mixKey(dh(ephemeralPrivate, remoteStatic));
+    int payloadAt = DH + sealedStatic;
+    int n = symmetric.decryptAndHash(buf, payloadAt, buf.length - payloadAt);
+    authenticate(Arrays.copyOfRange(buf, payloadAt, payloadAt + n));
+    messages = 2;
+  }
+
+  // -> s, se
+  private byte[] writeMessage3() throws GeneralSecurityException, NoiseException {
+    byte[] payload = signedPayload();
+    byte[] out = new byte[DH + NoiseCipher.TAG + payload.length + NoiseCipher.TAG];
+    System.arraycopy(staticPublic, 0, out, 0, DH);
+    int at = symmetric.encryptAndHash(out, 0, DH);
+    symmetric.mixKey(dh(staticPrivate, remoteEphemeral));
+    System.arraycopy(payload, 0, out, at, payload.length);
+    at += symmetric.encryptAndHash(out, at, payload.length);
+    messages = 3;
+    return Arrays.copyOf(out, at);
+  }
+
+  private void readMessage3(byte[] m) throws GeneralSecurityException, NoiseException {
+    int sealedStatic = DH + NoiseCipher.TAG;
+    if (m.length < sealedStatic + NoiseCipher.TAG) {
+      throw new NoiseException("handshake message 3 of " + m.length + " bytes");
+    }
+    byte[] buf = m.clone();
+    symmetric.decryptAndHash(buf, 0, sealedStatic);
+    remoteStatic = Arrays.copyOf(buf, DH);
+    symmetric.mixKey(dh(ephemeralPrivate, remoteStatic));
+    int n = symmetric.decryptAndHash(buf, sealedStatic, buf.length - sealedStatic);
+    authenticate(Arrays.copyOfRange(buf, sealedStatic, sealedStatic + n));
+    messages = 3;
+  }
+
+  private static byte[] dh(byte[] privateKey, byte[] publicKey) throws NoiseException {
+    byte[] shared = new byte[DH];
+    // A low-order remote key gives an all-zero secret: refuse it rather than derive keys from it.
+    if (!X25519.calculateAgreement(privateKey, 0, publicKey, 0, shared, 0)) {
+      throw new NoiseException("the remote's X25519 key is of low order");
+    }
+    return shared;
   }
 
   private byte[] signedPayload() {
-    byte[] staticKey = new byte[state.getLocalKeyPair().getPublicKeyLength()];
-    state.getLocalKeyPair().getPublicKey(staticKey, 0);
     return new NoisePayload(
-            localKey.publicKey().toProtobuf(), localKey.sign(signedData(staticKey)), streamMuxers)
+            localKey.publicKey().toProtobuf(),
+            localKey.sign(signedData(staticPublic)),
+            streamMuxers)
         .encode();
   }
 
@@ -174,8 +267,6 @@ public final class NoiseHandshake {
     } catch (IllegalArgumentException e) {
       throw new NoiseException("bad handshake payload: " + e.getMessage(), e);
     }
-    byte[] remoteStatic = new byte[state.getRemotePublicKey().getPublicKeyLength()];
-    state.getRemotePublicKey().getPublicKey(remoteStatic, 0);
     if (!key.verify(signedData(remoteStatic), payload.identitySig())) {
       throw new NoiseException("the identity signature over the static key does not verify");
     }
@@ -191,10 +282,10 @@ public final class NoiseHandshake {
     if (session == null) {
       throw new NoiseException("handshake finished without authenticating the remote");
     }
-    // noise-java orients the pair by role: the sender is always our sending key.
-    CipherStatePair pair = state.split();
-    ciphers = new Ciphers(pair.getSender(), pair.getReceiver());
-    state.destroy();
+    NoiseCipher[] pair = symmetric.split();
+    ciphers = initiator ? new Ciphers(pair[0], pair[1]) : new Ciphers(pair[1], pair[0]);
+    Arrays.fill(staticPrivate, (byte) 0);
+    Arrays.fill(ephemeralPrivate, (byte) 0);
   }
 
   private static byte[] signedData(byte[] staticKey) {

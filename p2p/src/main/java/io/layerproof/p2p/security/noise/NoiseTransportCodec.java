@@ -1,7 +1,7 @@
 package io.layerproof.p2p.security.noise;
 
-import com.southernstorm.noise.protocol.CipherState;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageCodec;
 import io.netty.handler.codec.DecoderException;
@@ -20,13 +20,13 @@ public final class NoiseTransportCodec extends ByteToMessageCodec<ByteBuf> {
 
   private static final Logger log = LoggerFactory.getLogger(NoiseTransportCodec.class);
 
-  static final int TAG = 16;
+  static final int TAG = NoiseCipher.TAG;
 
   /** Most plaintext one frame carries. */
   public static final int MAX_PLAINTEXT = NoiseHandshake.MAX_MESSAGE - TAG;
 
-  private final CipherState sender;
-  private final CipherState receiver;
+  private final NoiseCipher sender;
+  private final NoiseCipher receiver;
 
   NoiseTransportCodec(NoiseHandshake.Ciphers ciphers) {
     super(ByteBuf.class);
@@ -43,7 +43,7 @@ public final class NoiseTransportCodec extends ByteToMessageCodec<ByteBuf> {
       int n = Math.min(msg.readableBytes(), MAX_PLAINTEXT);
       byte[] buf = new byte[n + TAG];
       msg.readBytes(buf, 0, n);
-      int length = sender.encryptWithAd(null, buf, 0, buf, 0, n);
+      int length = sender.encrypt(null, buf, 0, n);
       out.writeShort(length);
       out.writeBytes(buf, 0, length);
     }
@@ -63,9 +63,9 @@ public final class NoiseTransportCodec extends ByteToMessageCodec<ByteBuf> {
       in.skipBytes(2);
       byte[] buf = new byte[length];
       in.readBytes(buf);
-      int n = receiver.decryptWithAd(null, buf, 0, buf, 0, length);
+      int n = receiver.decrypt(null, buf, 0, length);
       if (n > 0) {
-        out.add(ctx.alloc().heapBuffer(n).writeBytes(buf, 0, n));
+        out.add(Unpooled.wrappedBuffer(buf, 0, n)); // decrypted in place: no further copy
       }
     }
   }
