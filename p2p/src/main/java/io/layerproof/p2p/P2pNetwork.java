@@ -63,11 +63,26 @@ public interface P2pNetwork extends AutoCloseable {
   /** Signs and publishes {@code data} on {@code topic}. */
   void publish(String topic, byte[] data);
 
-  /** Serves request/response; one handler per network. */
-  void onRequest(RequestHandler handler);
+  /**
+   * Serves request/response under {@code protocol} (a multistream-select id such as {@code
+   * /layerproof/reveal/1.0.0}): one handler per protocol, a later one replacing it. Each kind of
+   * exchange gets its own id, as libp2p protocols do, so a peer can tell from identify what this
+   * node answers.
+   */
+  void onRequest(String protocol, RequestHandler handler);
 
-  /** Sends one request to {@code peer} and completes with its response. */
-  CompletableFuture<byte[]> request(PeerId peer, byte[] payload);
+  /** Sends one request to {@code peer} under {@code protocol} and completes with its response. */
+  CompletableFuture<byte[]> request(PeerId peer, String protocol, byte[] payload);
+
+  /** {@link #onRequest(String, RequestHandler)} under {@code /layerproof/reqresp/1.0.0}. */
+  default void onRequest(RequestHandler handler) {
+    onRequest(io.layerproof.p2p.protocol.ProtocolIds.REQUEST_RESPONSE, handler);
+  }
+
+  /** {@link #request(PeerId, String, byte[])} under {@code /layerproof/reqresp/1.0.0}. */
+  default CompletableFuture<byte[]> request(PeerId peer, byte[] payload) {
+    return request(peer, io.layerproof.p2p.protocol.ProtocolIds.REQUEST_RESPONSE, payload);
+  }
 
   CompletableFuture<Duration> ping(PeerId peer);
 

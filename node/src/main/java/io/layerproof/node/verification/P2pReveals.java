@@ -21,13 +21,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reveals over libp2p: the verifier sends the encoded request to the provider's peer with
- * request/response ({@code /layerproof/reqresp/1.0.0}, Noise + yamux underneath) and takes the
- * encoded answer back. A provider's peer id is its registered Ed25519 node key read as a libp2p
- * key, so Noise proves the verifier is talking to the node JobMarket assigned.
+ * request/response under {@value #PROTOCOL} (Noise + yamux underneath) and takes the encoded answer
+ * back. A provider's peer id is its registered Ed25519 node key read as a libp2p key, so Noise
+ * proves the verifier is talking to the node JobMarket assigned.
  */
 public final class P2pReveals implements RevealTransport {
 
   private static final Logger log = LoggerFactory.getLogger(P2pReveals.class);
+
+  /** The request/response protocol id of reveals. */
+  public static final String PROTOCOL = "/layerproof/reveal/1.0.0";
 
   private final P2pNetwork network;
   private final Function<EthAddress, Optional<Multiaddr>> addresses;
@@ -59,7 +62,7 @@ public final class P2pReveals implements RevealTransport {
     try {
       PeerId peer = network.connect(where.get()).get(window.toMillis(), TimeUnit.MILLISECONDS);
       return Optional.of(
-          network.request(peer, request).get(window.toMillis(), TimeUnit.MILLISECONDS));
+          network.request(peer, PROTOCOL, request).get(window.toMillis(), TimeUnit.MILLISECONDS));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.empty();
@@ -77,6 +80,7 @@ public final class P2pReveals implements RevealTransport {
    */
   public static void serve(P2pNetwork network, RevealServer server, RevealLimits limits) {
     network.onRequest(
+        PROTOCOL,
         (from, bytes) -> {
           RevealRequest decoded;
           try {

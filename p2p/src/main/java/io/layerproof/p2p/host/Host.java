@@ -77,8 +77,10 @@ public final class Host implements P2pNetwork {
   private final Map<PeerId, List<PeerConnection>> connections = new ConcurrentHashMap<>();
   private final List<Multiaddr> listening = new CopyOnWriteArrayList<>();
   private final List<Consumer<PeerEvent>> peerListeners = new CopyOnWriteArrayList<>();
-  private volatile RequestHandler requestHandler =
-      (from, req) -> CompletableFuture.failedFuture(new IllegalStateException("no handler"));
+
+  /** Request/response handlers by protocol id; identify lists them. */
+  private final Map<String, RequestHandler> requestHandlers = new ConcurrentHashMap<>();
+
   private volatile boolean closed;
 
   public Host(PeerKey key, HostConfig config) {
@@ -294,31 +296,38 @@ public final class Host implements P2pNetwork {
         .thenCompose(s -> StreamSelect.open(s, protocols, config.streamSelectTimeout()));
   }
 
-  private static final Set<String> SUPPORTED =
+  private static final Set<String> BUILT_IN =
       Set.of(
           ProtocolIds.IDENTIFY,
           ProtocolIds.PING,
-          ProtocolIds.REQUEST_RESPONSE,
           ProtocolIds.GOSSIPSUB_V11,
           ProtocolIds.GOSSIPSUB_V10);
 
+  /** What a remote may open a stream for: the built-in protocols and every served request id. */
+  private Set<String> supported() {
+    Set<String> all = new java.util.TreeSet<>(BUILT_IN);
+    all.addAll(requestHandlers.keySet());
+    return all;
+  }
+
   private void accept(PeerConnection c, MuxStream stream) {
     PeerId peer = c.upgraded.remotePeerId();
-    StreamSelect.accept(stream, SUPPORTED, config.streamSelectTimeout())
+    StreamSelect.accept(stream, supported(), config.streamSelectTimeout())
         .whenComplete(
             (sel, e) -> {
               if (e != null) {
                 log.debug("stream from {} refused: {}", peer, e.getMessage());
                 return;
               }
+              RequestHandler handler = requestHandlers.get(sel.protocol());
+              if (handler != null) {
+                RequestResponse.serve(
+                    sel.stream(), config.maxRequestBytes(), req -> handler.onRequest(peer, req));
+                return;
+              }
               switch (sel.protocol()) {
                 case ProtocolIds.IDENTIFY -> Identify.respond(sel.stream(), identifyMessage(c));
                 case ProtocolIds.PING -> Ping.serve(sel.stream());
-                case ProtocolIds.REQUEST_RESPONSE ->
-                    RequestResponse.serve(
-                        sel.stream(),
-                        config.maxRequestBytes(),
-                        req -> requestHandler.onRequest(peer, req));
                 default -> readGossip(peer, sel.stream());
               }
             });
@@ -335,7 +344,7 @@ public final class Host implements P2pNetwork {
         key.publicKey().toProtobuf(),
         addrs,
         c.upgraded.remoteAddress().withoutPeerId().toBytes(),
-        List.copyOf(SUPPORTED));
+        List.copyOf(supported()));
   }
 
   private final Map<PeerId, IdentifyMessage> identified = new ConcurrentHashMap<>();
@@ -370,17 +379,21 @@ public final class Host implements P2pNetwork {
   // ------------------------------------------------------------------ request/response
 
   @Override
-  public void onRequest(RequestHandler handler) {
-    this.requestHandler = handler;
+  public void onRequest(String protocol, RequestHandler handler) {
+    if (BUILT_IN.contains(protocol)) {
+      throw new IllegalArgumentException(protocol + " is served by the host itself");
+    }
+    requestHandlers.put(ProtocolIds.requireValid(protocol), handler);
   }
 
   @Override
-  public CompletableFuture<byte[]> request(PeerId peer, byte[] payload) {
+  public CompletableFuture<byte[]> request(PeerId peer, String protocol, byte[] payload) {
+    ProtocolIds.requireValid(protocol);
     if (payload.length > config.maxRequestBytes()) {
       throw new IllegalArgumentException(
           "request of " + payload.length + " bytes over " + config.maxRequestBytes());
     }
-    return open(peer, List.of(ProtocolIds.REQUEST_RESPONSE))
+    return open(peer, List.of(protocol))
         .thenCompose(
             sel -> RequestResponse.request(sel.stream(), payload, config.maxRequestBytes()))
         .orTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);

@@ -14,5 +14,23 @@ public final class ProtocolIds {
   /** The identify protocolVersion libp2p peers announce. */
   public static final String PROTOCOL_VERSION = "ipfs/0.1.0";
 
+  /** Longest protocol id this node registers (multistream-select allows more; ours stay short). */
+  public static final int MAX_ID_LENGTH = 128;
+
+  /**
+   * Checks an application protocol id: {@code /}-rooted, printable ASCII, no newline (the
+   * multistream-select delimiter), at most {@link #MAX_ID_LENGTH} characters.
+   */
+  public static String requireValid(String id) {
+    if (id == null
+        || id.length() < 2
+        || id.length() > MAX_ID_LENGTH
+        || id.charAt(0) != '/'
+        || !id.chars().allMatch(ch -> ch > 0x20 && ch < 0x7f)) {
+      throw new IllegalArgumentException("not a usable protocol id: " + id);
+    }
+    return id;
+  }
+
   private ProtocolIds() {}
 }

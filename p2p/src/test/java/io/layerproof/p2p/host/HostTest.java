@@ -53,6 +53,52 @@ class HostTest {
   }
 
   @Test
+  void eachRequestProtocolReachesItsOwnHandlerAndIdentifyListsThem() throws Exception {
+    try (Host server = new Host(PeerKey.generate(), HostConfig.defaults());
+        Host client = new Host(PeerKey.generate(), HostConfig.defaults())) {
+      server.onRequest("/test/upper/1.0.0", (from, req) -> done(new byte[] {'U', req[0]}));
+      server.onRequest("/test/lower/1.0.0", (from, req) -> done(new byte[] {'L', req[0]}));
+      Multiaddr addr = server.listen(Multiaddr.fromString("/ip4/127.0.0.1/tcp/0"));
+      PeerId peer = client.connect(addr).get(30, TimeUnit.SECONDS);
+      assertArrayEquals(
+          new byte[] {'U', 1},
+          client.request(peer, "/test/upper/1.0.0", new byte[] {1}).get(30, TimeUnit.SECONDS));
+      assertArrayEquals(
+          new byte[] {'L', 2},
+          client.request(peer, "/test/lower/1.0.0", new byte[] {2}).get(30, TimeUnit.SECONDS));
+      // A protocol the server does not serve fails in multistream-select, not in a handler.
+      ExecutionException unserved =
+          assertThrows(
+              ExecutionException.class,
+              () ->
+                  client
+                      .request(peer, "/test/absent/1.0.0", new byte[] {3})
+                      .get(30, TimeUnit.SECONDS));
+      assertTrue(unserved.getCause() != null, unserved.toString());
+      assertThrows(
+          ExecutionException.class,
+          () -> client.request(peer, new byte[] {4}).get(30, TimeUnit.SECONDS),
+          "the default protocol is not served unless a handler is set");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (client.identified(peer).isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      var protocols = client.identified(peer).orElseThrow().protocols();
+      assertTrue(protocols.contains("/test/upper/1.0.0"), protocols.toString());
+      assertTrue(protocols.contains("/test/lower/1.0.0"), protocols.toString());
+      // Bad ids and the host's own protocols are refused at registration.
+      assertThrows(IllegalArgumentException.class, () -> server.onRequest("no-slash", null));
+      assertThrows(IllegalArgumentException.class, () -> server.onRequest("/a\nb", null));
+      assertThrows(
+          IllegalArgumentException.class, () -> server.onRequest("/ipfs/ping/1.0.0", null));
+    }
+  }
+
+  private static CompletableFuture<byte[]> done(byte[] b) {
+    return CompletableFuture.completedFuture(b);
+  }
+
+  @Test
   void hostsFindEachOtherByMdnsAndByBootstrapAddresses() throws Exception {
     try (Host a = new Host(PeerKey.generate(), HostConfig.defaults());
         Host b = new Host(PeerKey.generate(), HostConfig.defaults());
