@@ -23,6 +23,8 @@ import io.layerproof.node.jobs.ProviderNode;
 import io.layerproof.node.jobs.SequencerLedger;
 import io.layerproof.node.jobs.Settler;
 import io.layerproof.node.jobs.VerifierNode;
+import io.layerproof.node.stage.RemotePipeline;
+import io.layerproof.node.stage.StageServer;
 import io.layerproof.node.verification.P2pReveals;
 import io.layerproof.p2p.P2pNetwork;
 import io.layerproof.p2p.host.Host;
@@ -42,6 +44,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -66,6 +69,9 @@ public final class DevnetNodes implements AutoCloseable {
   /** How long the verifier waits for a provider's reveal. */
   static final Duration REVEAL_WINDOW = Duration.ofSeconds(30);
 
+  /** How long one provider may take for one step of a job (a prefill chunk is the longest). */
+  static final Duration STAGE_TIMEOUT = Duration.ofSeconds(60);
+
   static final Duration SETTLE_EVERY = Duration.ofSeconds(5);
 
   private static final System.Logger LOG = System.getLogger(DevnetNodes.class.getName());
@@ -78,6 +84,7 @@ public final class DevnetNodes implements AutoCloseable {
   private final String apiUrl;
   private final Path ledgerDir;
   private final List<P2pNetwork> providerHosts;
+  private final RemotePipeline stages;
 
   private DevnetNodes(
       Deque<AutoCloseable> closeables,
@@ -87,7 +94,9 @@ public final class DevnetNodes implements AutoCloseable {
       Gateway gateway,
       String apiUrl,
       Path ledgerDir,
-      List<P2pNetwork> providerHosts) {
+      List<P2pNetwork> providerHosts,
+      RemotePipeline stages) {
+    this.stages = stages;
     this.ledgerDir = ledgerDir;
     this.providerHosts = List.copyOf(providerHosts);
     this.closeables = closeables;
@@ -112,8 +121,12 @@ public final class DevnetNodes implements AutoCloseable {
       SequencerLedger ledger = new SequencerLedger(log, devnet.contractsAs(devnet.sequencer()));
       EventSigner sequencer = ledger.signer(devnet.sequencer().nodeKey());
 
-      // Each provider serves reveals on its own libp2p host (its node key is its peer id); the
-      // verifier reaches them over Noise + yamux on loopback, as it would across machines.
+      // Each provider serves its shard and its reveals on its own libp2p host (its node key is its
+      // peer id): the sequencer drives hidden states through them and the verifier fetches
+      // reveals, over Noise + yamux on loopback, as they would across machines.
+      Host sequencerHost =
+          push(open, new Host(devnet.sequencer().peerKey(), HostConfig.defaults()));
+      List<RemotePipeline.Stage> stages = new ArrayList<>();
       Map<EthAddress, Multiaddr> revealAddrs = new ConcurrentHashMap<>();
       List<P2pNetwork> providerHosts = new ArrayList<>();
       List<int[]> ranges = Pipeline.split(model.config().numLayers(), 2);
@@ -140,6 +153,9 @@ public final class DevnetNodes implements AutoCloseable {
         }
         Multiaddr addr = p2p.listen(Multiaddr.fromString("/ip4/127.0.0.1/tcp/0"));
         P2pReveals.serve(p2p, p.revealServer(RevealLimits.DEFAULT), RevealLimits.DEFAULT);
+        push(open, new StageServer(p, Set.of(sequencerHost.self()), StageServer.Limits.DEFAULT))
+            .serveOn(p2p);
+        stages.add(new RemotePipeline.Stage(addr, r[0], r[1]));
         revealAddrs.put(p.address(), addr);
         providerHosts.add(p2p);
         providers.add(p);
@@ -158,6 +174,8 @@ public final class DevnetNodes implements AutoCloseable {
                       REVEAL_WINDOW),
                   List.of(),
                   Duration.ofMinutes(2)));
+      RemotePipeline pipeline =
+          new RemotePipeline(sequencerHost, stages, model.config(), STAGE_TIMEOUT);
       JobCoordinator coordinator =
           push(
               open,
@@ -166,6 +184,7 @@ public final class DevnetNodes implements AutoCloseable {
                   sequencer,
                   ledger,
                   providers,
+                  pipeline,
                   verifier,
                   model,
                   MODEL_ID,
@@ -231,7 +250,8 @@ public final class DevnetNodes implements AutoCloseable {
           gateway,
           "http://" + host + ":" + port + "/v1",
           dir.resolve("ledger"),
-          providerHosts);
+          providerHosts,
+          pipeline);
     } catch (RuntimeException e) {
       closeAll(open);
       throw e;
@@ -292,6 +312,11 @@ public final class DevnetNodes implements AutoCloseable {
   }
 
   /** The sequencer's ledger folder (what {@code layerproof audit job --ledger} reads). */
+  /** The sequencer's driver of the providers' shards over libp2p. */
+  public RemotePipeline stages() {
+    return stages;
+  }
+
   public Path ledgerDir() {
     return ledgerDir;
   }

@@ -18,7 +18,6 @@ import io.layerproof.inference.model.LlamaModel;
 import io.layerproof.inference.model.TextTokenizer;
 import io.layerproof.inference.sampling.Generation;
 import io.layerproof.inference.sampling.TokenListener;
-import io.layerproof.inference.shard.Pipeline;
 import io.layerproof.node.gateway.Authorisation;
 import io.layerproof.node.gateway.ChatMessage;
 import io.layerproof.node.gateway.CompletionBackend;
@@ -72,7 +71,7 @@ public final class JobCoordinator implements JobBackend, AutoCloseable {
   private final SequencerLedger ledger;
   private final List<ProviderNode> providers;
   private final VerifierNode verifier;
-  private final Pipeline pipeline;
+  private final JobPipeline pipeline;
   private final TextTokenizer tokenizer;
   private final int maxPositions;
   private final byte[] modelHash;
@@ -111,13 +110,39 @@ public final class JobCoordinator implements JobBackend, AutoCloseable {
       LlamaModel model,
       String modelId,
       Clock clock) {
+    this(
+        sequencerChain,
+        sequencer,
+        ledger,
+        providers,
+        new LocalJobPipeline(providers),
+        verifier,
+        model,
+        modelId,
+        clock);
+  }
+
+  /**
+   * @param pipeline runs a job's generation over the providers' shards (in this JVM or over
+   *     libp2p); the coordinator closes it
+   */
+  public JobCoordinator(
+      LayerproofContracts sequencerChain,
+      EventSigner sequencer,
+      SequencerLedger ledger,
+      List<ProviderNode> providers,
+      JobPipeline pipeline,
+      VerifierNode verifier,
+      LlamaModel model,
+      String modelId,
+      Clock clock) {
     this.sequencerChain = Objects.requireNonNull(sequencerChain, "sequencerChain");
     this.sequencer = Objects.requireNonNull(sequencer, "sequencer");
     this.ledger = Objects.requireNonNull(ledger, "ledger");
     this.providers = List.copyOf(providers);
     this.verifier = Objects.requireNonNull(verifier, "verifier");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.pipeline = Pipeline.of(this.providers.stream().map(ProviderNode::shard).toList());
+    this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
     this.tokenizer = model.tokenizer();
     this.maxPositions = model.config().maxPositionEmbeddings();
     this.modelHash = ChatRequest.modelHash(modelId).toByteArray();
@@ -262,17 +287,10 @@ public final class JobCoordinator implements JobBackend, AutoCloseable {
       throw new IllegalStateException("job " + job.id() + " was not opened here");
     }
     String id = o.id().toString();
-    List<ProviderNode.Work> work = providers.stream().map(p -> p.begin(id)).toList();
     int[] prompt = tokenizer.encode(ChatMessage.render(job.messages()), true);
-    Generation g =
-        pipeline.generate(
-            id,
-            prompt,
-            job.params(),
-            tokenizer,
-            listener,
-            work.stream().map(ProviderNode.Work::hook).toList());
-    List<CommittedShard> committed = work.stream().map(ProviderNode.Work::finish).toList();
+    JobPipeline.Run run = pipeline.run(id, prompt, job.params(), tokenizer, listener);
+    Generation g = run.generation();
+    List<CommittedShard> committed = run.committed();
     CompletableFuture<List<AuditOutcome>> audit = new CompletableFuture<>();
     audits.put(o.id(), audit);
     followUp.execute(() -> followUp(o, g, committed, audit));

@@ -170,6 +170,12 @@ class DevnetEndToEndTest {
     for (var host : nodes.providerHosts()) {
       assertTrue(host.connectedPeers().contains(verifierPeer), "verifier connected to provider");
     }
+    // And the hidden states: the sequencer drove the job through both providers' hosts.
+    var sequencerPeer = devnet.sequencer().peerKey().peerId();
+    for (var host : nodes.providerHosts()) {
+      assertTrue(host.connectedPeers().contains(sequencerPeer), "sequencer connected to provider");
+    }
+    assertTrue(nodes.stages().frameBytes() > 0, "frames crossed the network");
     EventLog log = nodes.ledger().log();
     List<LayerCommitmentsGenerated> commits = new ArrayList<>();
     for (long i : log.indicesOfJob(jobId)) {

@@ -181,64 +181,68 @@ public final class NoiseHandshake {
 
   // <- e, ee, s, es
   private byte[] writeMessage2() throws GeneralSecurityException, NoiseException {
-    byte[] payload = signedPayload();
-    byte[] out = new byte[DH + DH + NoiseCipher.TAG + payload.length + NoiseCipher.TAG];
-    System.arraycopy(ephemeralPublic, 0, out, 0, DH);
     symmetric.mixHash(ephemeralPublic, 0, DH);
     symmetric.mixKey(dh(ephemeralPrivate, remoteEphemeral));
-    int at = DH;
-    System.arraycopy(staticPublic, 0, out, at, DH);
-    at += symmetric.encryptAndHash(out, at, DH);
-    symmetric.mixKey(dh(staticPrivate, remoteEphemeral));
-    System.arraycopy(payload, 0, out, at, payload.length);
-    at += symmetric.encryptAndHash(out, at, payload.length);
+    byte[] message = writeStaticAndPayload(ephemeralPublic);
     messages = 2;
-    return Arrays.copyOf(out, at);
+    return message;
   }
 
   private void readMessage2(byte[] m) throws GeneralSecurityException, NoiseException {
-    int sealedStatic = DH + NoiseCipher.TAG;
-    if (m.length < DH + sealedStatic + NoiseCipher.TAG) {
+    if (m.length < DH) {
       throw new NoiseException("handshake message 2 of " + m.length + " bytes");
     }
-    byte[] buf = m.clone();
-    remoteEphemeral = Arrays.copyOf(buf, DH);
+    remoteEphemeral = Arrays.copyOf(m, DH);
     symmetric.mixHash(remoteEphemeral, 0, DH);
     symmetric.mixKey(dh(ephemeralPrivate, remoteEphemeral));
-    symmetric.decryptAndHash(buf, DH, sealedStatic);
-    remoteStatic = Arrays.copyOfRange(buf, DH, DH + DH);
-    symmetric.mixKey(dh(ephemeralPrivate, remoteStatic));
-    int payloadAt = DH + sealedStatic;
-    int n = symmetric.decryptAndHash(buf, payloadAt, buf.length - payloadAt);
-    authenticate(Arrays.copyOfRange(buf, payloadAt, payloadAt + n));
+    readStaticAndPayload(m, DH, 2);
     messages = 2;
   }
 
   // -> s, se
   private byte[] writeMessage3() throws GeneralSecurityException, NoiseException {
-    byte[] payload = signedPayload();
-    byte[] out = new byte[DH + NoiseCipher.TAG + payload.length + NoiseCipher.TAG];
-    System.arraycopy(staticPublic, 0, out, 0, DH);
-    int at = symmetric.encryptAndHash(out, 0, DH);
-    symmetric.mixKey(dh(staticPrivate, remoteEphemeral));
-    System.arraycopy(payload, 0, out, at, payload.length);
-    at += symmetric.encryptAndHash(out, at, payload.length);
+    byte[] message = writeStaticAndPayload(new byte[0]);
     messages = 3;
-    return Arrays.copyOf(out, at);
+    return message;
   }
 
   private void readMessage3(byte[] m) throws GeneralSecurityException, NoiseException {
+    readStaticAndPayload(m, 0, 3);
+    messages = 3;
+  }
+
+  /**
+   * The common tail of messages 2 and 3: {@code prefix}, our sealed static key, the DH of our
+   * static key with the remote ephemeral ({@code es} for the responder, {@code se} for the
+   * initiator), and our sealed signed payload.
+   */
+  private byte[] writeStaticAndPayload(byte[] prefix)
+      throws GeneralSecurityException, NoiseException {
+    byte[] payload = signedPayload();
+    byte[] out = Arrays.copyOf(prefix, prefix.length + DH + payload.length + 2 * NoiseCipher.TAG);
+    int at = prefix.length;
+    System.arraycopy(staticPublic, 0, out, at, DH);
+    at += symmetric.encryptAndHash(out, at, DH);
+    symmetric.mixKey(dh(staticPrivate, remoteEphemeral));
+    System.arraycopy(payload, 0, out, at, payload.length);
+    at += symmetric.encryptAndHash(out, at, payload.length);
+    return Arrays.copyOf(out, at);
+  }
+
+  /** Reads what {@link #writeStaticAndPayload} wrote, from {@code at}, and authenticates it. */
+  private void readStaticAndPayload(byte[] m, int at, int number)
+      throws GeneralSecurityException, NoiseException {
     int sealedStatic = DH + NoiseCipher.TAG;
-    if (m.length < sealedStatic + NoiseCipher.TAG) {
-      throw new NoiseException("handshake message 3 of " + m.length + " bytes");
+    if (m.length < at + sealedStatic + NoiseCipher.TAG) {
+      throw new NoiseException("handshake message " + number + " of " + m.length + " bytes");
     }
     byte[] buf = m.clone();
-    symmetric.decryptAndHash(buf, 0, sealedStatic);
-    remoteStatic = Arrays.copyOf(buf, DH);
+    symmetric.decryptAndHash(buf, at, sealedStatic);
+    remoteStatic = Arrays.copyOfRange(buf, at, at + DH);
     symmetric.mixKey(dh(ephemeralPrivate, remoteStatic));
-    int n = symmetric.decryptAndHash(buf, sealedStatic, buf.length - sealedStatic);
-    authenticate(Arrays.copyOfRange(buf, sealedStatic, sealedStatic + n));
-    messages = 3;
+    int payloadAt = at + sealedStatic;
+    int n = symmetric.decryptAndHash(buf, payloadAt, buf.length - payloadAt);
+    authenticate(Arrays.copyOfRange(buf, payloadAt, payloadAt + n));
   }
 
   private static byte[] dh(byte[] privateKey, byte[] publicKey) throws NoiseException {
