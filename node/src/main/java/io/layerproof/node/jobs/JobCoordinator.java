@@ -9,10 +9,11 @@ import io.layerproof.chain.event.EcdsaSignature;
 import io.layerproof.chain.event.EthAddress;
 import io.layerproof.chain.event.EventSigner;
 import io.layerproof.chain.event.JobPosted;
+import io.layerproof.chain.event.LedgerEvent;
 import io.layerproof.chain.event.SessionGrantRef;
 import io.layerproof.chain.event.ShardAssignment;
 import io.layerproof.chain.event.ShardsAssigned;
-import io.layerproof.chain.event.TokenStreamed;
+import io.layerproof.chain.event.VerifiedEvent;
 import io.layerproof.contracts.generated.JobMarket;
 import io.layerproof.inference.model.LlamaModel;
 import io.layerproof.inference.model.TextTokenizer;
@@ -48,12 +49,13 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  * the job on JobMarket in the buyer's name (locking the buyer's maxPrice) with its placement (each
  * provider's layer range, the verifier), and puts {@code JobPosted} (carrying the buyer's
  * signature) and {@code ShardsAssigned} on the ledger. {@link #run}: the providers' shards generate
- * the reply as one pipeline while each provider's hook commits to and stores its activations; the
- * last stage's tokens go to the ledger as {@code TokenStreamed}. Then, off the request's thread:
- * each provider posts its root on chain and its {@code LayerCommitmentsGenerated} on the ledger,
- * the ledger is anchored, the verifier audits the job from the seed block after the last
- * commitment, and its verdicts are anchored too. Settlement follows on its own schedule ({@link
- * Settler}) once the challenge window has passed.
+ * the reply through a {@link JobPipeline} (over libp2p on the devnet) while each provider's hook
+ * commits to and stores its activations. Then, off the request's thread: each provider signs its
+ * events (the last stage's {@code TokenStreamed}, every stage's {@code LayerCommitmentsGenerated}),
+ * which the sequencer checks against the job before appending, and posts its root on chain; the
+ * ledger is anchored, the verifier audits the job from the seed block after the last commitment,
+ * and its verdicts are anchored too. Settlement follows on its own schedule ({@link Settler}) once
+ * the challenge window has passed.
  *
  * <p>One generation at a time (the shards are one pipeline); the follow-up work of finished jobs
  * runs in order on one background thread.
@@ -100,31 +102,8 @@ public final class JobCoordinator implements JobBackend, AutoCloseable {
    * @param sequencer the sequencer's ledger signer (also the gateway's: one node plays both)
    * @param providers the stages in layer order, tiling the model
    * @param modelId the model id requests name; its keccak256 is JobRequest.model
-   */
-  public JobCoordinator(
-      LayerproofContracts sequencerChain,
-      EventSigner sequencer,
-      SequencerLedger ledger,
-      List<ProviderNode> providers,
-      VerifierNode verifier,
-      LlamaModel model,
-      String modelId,
-      Clock clock) {
-    this(
-        sequencerChain,
-        sequencer,
-        ledger,
-        providers,
-        new LocalJobPipeline(providers),
-        verifier,
-        model,
-        modelId,
-        clock);
-  }
-
-  /**
-   * @param pipeline runs a job's generation over the providers' shards (in this JVM or over
-   *     libp2p); the coordinator closes it
+   * @param pipeline runs a job's generation over the providers' shards (in this JVM or over libp2p)
+   *     and collects their signed events; the coordinator closes it
    */
   public JobCoordinator(
       LayerproofContracts sequencerChain,
@@ -305,16 +284,22 @@ public final class JobCoordinator implements JobBackend, AutoCloseable {
       List<CommittedShard> committed,
       CompletableFuture<List<AuditOutcome>> done) {
     try {
-      ProviderNode last = providers.get(providers.size() - 1);
-      EventSigner lastSigner = ledger.signer(last.key());
-      int[] tokens = g.tokens();
-      for (int t = 0; t < tokens.length; t++) {
-        ledger.append(lastSigner, new TokenStreamed(o.id(), t, tokens[t]));
-      }
+      // Each provider signs its own events; the sequencer checks every envelope (signature,
+      // domain, author, and that it says exactly what the job did) before any is appended.
+      int last = providers.size() - 1;
+      List<List<VerifiedEvent>> attested = new ArrayList<>();
       for (int i = 0; i < providers.size(); i++) {
-        ProviderNode p = providers.get(i);
-        p.postCommitment(o.id(), i, committed.get(i));
-        ledger.append(ledger.signer(p.key()), ProviderNode.event(o.id(), i, committed.get(i)));
+        int[] tokens = i == last ? g.tokens() : new int[0];
+        attested.add(attested(o.id(), i, committed.get(i), tokens));
+      }
+      // Ledger order as before: the streamed tokens, then each stage's commitment after its
+      // on-chain post.
+      List<VerifiedEvent> lastStage = attested.get(last);
+      lastStage.subList(0, lastStage.size() - 1).forEach(ledger::append);
+      for (int i = 0; i < providers.size(); i++) {
+        providers.get(i).postCommitment(o.id(), i, committed.get(i));
+        List<VerifiedEvent> stage = attested.get(i);
+        ledger.append(stage.get(stage.size() - 1));
       }
       ledger.anchor();
       List<AuditOutcome> outcomes =
@@ -325,6 +310,28 @@ public final class JobCoordinator implements JobBackend, AutoCloseable {
       LOG.log(System.Logger.Level.ERROR, "follow-up of job " + o.id() + " failed", e);
       done.completeExceptionally(e);
     }
+  }
+
+  /** Stage {@code i}'s signed events for the job, verified and checked against what it did. */
+  private List<VerifiedEvent> attested(Bytes32 job, int i, CommittedShard c, int[] tokens) {
+    ProviderNode p = providers.get(i);
+    List<LedgerEvent> expected = ProviderNode.events(job, i, c, tokens);
+    List<byte[]> wires =
+        pipeline.attest(job.toString(), i, c, ledger.log().nextSeq(p.key().id()), tokens);
+    if (wires.size() != expected.size()) {
+      throw new IllegalStateException(
+          p.name() + " signed " + wires.size() + " events, not " + expected.size());
+    }
+    List<VerifiedEvent> out = new ArrayList<>();
+    for (int k = 0; k < wires.size(); k++) {
+      VerifiedEvent v = ledger.verify(wires.get(k));
+      if (!v.author().equals(p.key().id()) || !v.envelope().event().equals(expected.get(k))) {
+        throw new IllegalStateException(
+            p.name() + "'s event " + k + " is not the one its work calls for");
+      }
+      out.add(v);
+    }
+    return out;
   }
 
   /**

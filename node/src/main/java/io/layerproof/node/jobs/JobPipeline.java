@@ -30,6 +30,17 @@ public interface JobPipeline extends AutoCloseable {
       TextTokenizer tokenizer,
       TokenListener listener);
 
+  /**
+   * Has stage {@code stage}'s provider sign its ledger events for a job it finished ({@link
+   * ProviderNode#events}), from sequence number {@code nextSeq}; returns the envelopes' wire bytes
+   * as the provider sent them, unchecked (the sequencer verifies them before appending).
+   *
+   * @param committed what {@link #run} returned for that stage
+   * @param tokens the generated tokens for the last stage, empty for the others
+   */
+  List<byte[]> attest(
+      String jobId, int stage, CommittedShard committed, long nextSeq, int[] tokens);
+
   @Override
   void close();
 }

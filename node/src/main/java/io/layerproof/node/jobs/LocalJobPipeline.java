@@ -1,10 +1,13 @@
 package io.layerproof.node.jobs;
 
+import io.layerproof.chain.event.Bytes32;
+import io.layerproof.chain.event.SignedEvent;
 import io.layerproof.inference.model.TextTokenizer;
 import io.layerproof.inference.sampling.Generation;
 import io.layerproof.inference.sampling.SamplingParams;
 import io.layerproof.inference.sampling.TokenListener;
 import io.layerproof.inference.shard.Pipeline;
+import io.layerproof.verifier.reexec.CommittedShard;
 import java.util.List;
 
 /**
@@ -41,6 +44,17 @@ public final class LocalJobPipeline implements JobPipeline {
             listener,
             work.stream().map(ProviderNode.Work::hook).toList());
     return new Run(g, work.stream().map(ProviderNode.Work::finish).toList());
+  }
+
+  @Override
+  public List<byte[]> attest(
+      String jobId, int stage, CommittedShard committed, long nextSeq, int[] tokens) {
+    return providers
+        .get(stage)
+        .attest(Bytes32.fromHex(jobId), stage, committed, nextSeq, tokens)
+        .stream()
+        .map(SignedEvent::toWire)
+        .toList();
   }
 
   @Override

@@ -5,8 +5,13 @@ import static io.layerproof.chain.contracts.LayerproofContracts.send;
 import io.layerproof.chain.contracts.LayerproofContracts;
 import io.layerproof.chain.event.Bytes32;
 import io.layerproof.chain.event.EthAddress;
+import io.layerproof.chain.event.EventSigner;
 import io.layerproof.chain.event.LayerCommitmentsGenerated;
+import io.layerproof.chain.event.LedgerDomain;
+import io.layerproof.chain.event.LedgerEvent;
 import io.layerproof.chain.event.NodeKey;
+import io.layerproof.chain.event.SignedEvent;
+import io.layerproof.chain.event.TokenStreamed;
 import io.layerproof.inference.hook.LayerHook;
 import io.layerproof.inference.model.LlamaModel;
 import io.layerproof.inference.shard.Shard;
@@ -22,6 +27,8 @@ import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
@@ -151,6 +158,36 @@ public final class ProviderNode implements AutoCloseable {
                     c.root(),
                     BigInteger.valueOf(workUnits(c))));
     return r.getTransactionHash();
+  }
+
+  /**
+   * The ledger events a provider signs for its part of a finished job, in ledger order: for the
+   * last stage one {@code TokenStreamed} per generated token, then each stage's {@code
+   * LayerCommitmentsGenerated}.
+   *
+   * @param tokens the generated tokens for the last stage, empty for the others
+   */
+  public static List<LedgerEvent> events(
+      Bytes32 jobId, int shardIndex, CommittedShard c, int[] tokens) {
+    List<LedgerEvent> out = new ArrayList<>();
+    for (int t = 0; t < tokens.length; t++) {
+      out.add(new TokenStreamed(jobId, t, tokens[t]));
+    }
+    out.add(event(jobId, shardIndex, c));
+    return out;
+  }
+
+  /**
+   * Signs {@link #events} with this provider's node key in its contracts' ledger domain, from
+   * sequence number {@code nextSeq} (the ledger's next for this key, as the sequencer reports it: a
+   * provider that signed events the ledger never took must not leave a gap).
+   */
+  public List<SignedEvent> attest(
+      Bytes32 jobId, int shardIndex, CommittedShard c, long nextSeq, int[] tokens) {
+    EventSigner signer =
+        new EventSigner(
+            key, LedgerDomain.of(wallet.chainId(), wallet.addresses().market()), nextSeq);
+    return events(jobId, shardIndex, c, tokens).stream().map(signer::sign).toList();
   }
 
   /** The ledger event for {@code c}. */

@@ -9,6 +9,7 @@ import io.layerproof.chain.event.LedgerDomain;
 import io.layerproof.chain.event.LedgerEvent;
 import io.layerproof.chain.event.NodeKey;
 import io.layerproof.chain.event.SignedEvent;
+import io.layerproof.chain.event.VerifiedEvent;
 import io.layerproof.chain.ledger.EventLog;
 import io.layerproof.chain.ledger.IndexedEvent;
 import io.layerproof.chain.ledger.anchor.AnchorOutcome;
@@ -57,6 +58,21 @@ public final class SequencerLedger {
   /** A signer for {@code key} that continues where the ledger has its sequence. */
   public synchronized EventSigner signer(NodeKey key) {
     return new EventSigner(key, domain, log.nextSeq(key.id()));
+  }
+
+  /**
+   * Checks an envelope that arrived from another node (size, canonical form, domain, signature)
+   * without appending it.
+   *
+   * @throws io.layerproof.chain.event.EventRejectedException if it does not verify
+   */
+  public VerifiedEvent verify(byte[] wire) {
+    return verifier.verify(wire);
+  }
+
+  /** Appends an envelope {@link #verify} accepted. */
+  public synchronized IndexedEvent append(VerifiedEvent event) {
+    return log.append(event);
   }
 
   /** Verifies and appends an event signed elsewhere. */

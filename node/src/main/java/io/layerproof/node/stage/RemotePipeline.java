@@ -138,6 +138,14 @@ public final class RemotePipeline implements JobPipeline {
     }
   }
 
+  @Override
+  public List<byte[]> attest(
+      String jobId, int stage, CommittedShard committed, long nextSeq, int[] tokens) {
+    Stage s = stages.get(stage);
+    return StageWire.decodeEnvelopes(
+        call(s, StageWire.attest(jobId, new StageWire.Attest(stage, nextSeq, tokens))));
+  }
+
   private byte[] call(Stage s, byte[] request) {
     return await(network.request(s.peer(), StageServer.PROTOCOL, request), "stage " + s.peer());
   }

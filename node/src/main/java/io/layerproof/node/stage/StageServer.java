@@ -1,5 +1,7 @@
 package io.layerproof.node.stage;
 
+import io.layerproof.chain.event.Bytes32;
+import io.layerproof.chain.event.SignedEvent;
 import io.layerproof.inference.shard.FrameCodec;
 import io.layerproof.inference.shard.HiddenStateFrame;
 import io.layerproof.inference.shard.Shard;
@@ -7,6 +9,7 @@ import io.layerproof.inference.shard.ShardSession;
 import io.layerproof.node.jobs.ProviderNode;
 import io.layerproof.p2p.P2pNetwork;
 import io.layerproof.p2p.identity.PeerId;
+import io.layerproof.verifier.reexec.CommittedShard;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * (the sequencers that assign it work) may open a job, and only the driver that opened a job may
  * step, finish or abort it. Each job's first FORWARD opens a session whose hook records and commits
  * to the shard's activations, exactly as in a local pipeline; FINISH seals the commitment into the
- * provider's activation store (for reveals) and returns its public part.
+ * provider's activation store (for reveals) and returns its public part; ATTEST then has the
+ * provider sign its ledger events for it (with its own node key: the key never leaves the
+ * provider).
  *
  * <p>All work runs on one thread: the shard computes one step at a time, and the job table needs no
  * locks. A job left idle past {@link Limits#idleTimeout} is dropped, so a driver that disappears
@@ -72,11 +77,16 @@ public final class StageServer implements AutoCloseable {
   private final ScheduledExecutorService thread;
   private final Map<String, Job> jobs = new HashMap<>();
 
-  /** Recently finished job ids: a finished job is never opened again (one commitment per job). */
-  private final Map<String, Boolean> finished =
+  private record Finished(PeerId driver, CommittedShard commitment) {}
+
+  /**
+   * Recently finished jobs: one is never opened again (one commitment per job), and its driver may
+   * ask for the signed ledger events.
+   */
+  private final Map<String, Finished> finished =
       new java.util.LinkedHashMap<>() {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Finished> eldest) {
           return size() > 4096;
         }
       };
@@ -173,14 +183,41 @@ public final class StageServer implements AutoCloseable {
         }
         jobs.remove(id);
         job.session.close();
-        finished.put(id, Boolean.TRUE);
-        return StageWire.encodeCommitment(job.work.finish());
+        CommittedShard c = job.work.finish();
+        finished.put(id, new Finished(from, c));
+        return StageWire.encodeCommitment(c);
+      }
+      case ATTEST -> {
+        return attest(from, id, StageWire.decodeAttest(request.body()));
       }
       default -> {
         drop(id);
         return new byte[0];
       }
     }
+  }
+
+  /**
+   * The provider's signed events for a job it finished for {@code from}: tokens only from the last
+   * stage, and never more than the positions it computed.
+   */
+  private byte[] attest(PeerId from, String id, StageWire.Attest a) {
+    Finished f = finished.get(id);
+    if (f == null || !f.driver().equals(from)) {
+      throw new IllegalArgumentException("no job " + id + " finished here for this driver");
+    }
+    if (!shard.isLast() && a.tokens().length > 0) {
+      throw new IllegalArgumentException("only the last stage streams tokens");
+    }
+    if (a.tokens().length > f.commitment().positions()) {
+      throw new IllegalArgumentException(
+          a.tokens().length + " tokens but " + f.commitment().positions() + " positions computed");
+    }
+    Bytes32 job = Bytes32.fromHex(id);
+    return StageWire.encodeEnvelopes(
+        provider.attest(job, a.stage(), f.commitment(), a.nextSeq(), a.tokens()).stream()
+            .map(SignedEvent::toWire)
+            .toList());
   }
 
   private Job open(PeerId driver, String id, HiddenStateFrame first) {

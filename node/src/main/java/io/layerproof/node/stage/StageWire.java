@@ -3,7 +3,9 @@ package io.layerproof.node.stage;
 import io.layerproof.verifier.reexec.CommittedShard;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The stage protocol's messages. A request is {@code kind (1 byte) || job id length (1 byte) || job
@@ -17,8 +19,28 @@ public final class StageWire {
   public enum Kind {
     FORWARD,
     FINISH,
-    ABORT
+    ABORT,
+    ATTEST
   }
+
+  /**
+   * An ATTEST body: the stage's index in the job, the ledger's next sequence number for the
+   * provider's key, and (for the last stage) the generated tokens.
+   */
+  public record Attest(int stage, long nextSeq, int[] tokens) {
+    public Attest {
+      if (stage < 0 || stage > 255 || nextSeq < 0 || tokens.length > MAX_TOKENS) {
+        throw new IllegalArgumentException("bad attest request");
+      }
+      tokens = tokens.clone();
+    }
+  }
+
+  /** Tokens one ATTEST may name; far above any context length. */
+  public static final int MAX_TOKENS = 1 << 20;
+
+  /** Envelopes in one ATTEST answer: the tokens and one commitment. */
+  public static final int MAX_ENVELOPES = MAX_TOKENS + 1;
 
   /** A decoded request; {@code body} is the frame for FORWARD and empty otherwise. */
   public record Request(Kind kind, String jobId, byte[] body) {}
@@ -41,6 +63,78 @@ public final class StageWire {
 
   public static byte[] abort(String jobId) {
     return request(Kind.ABORT, jobId, new byte[0]);
+  }
+
+  public static byte[] attest(String jobId, Attest a) {
+    ByteBuffer body = ByteBuffer.allocate(1 + 8 + 4 + 4 * a.tokens().length);
+    body.put((byte) a.stage()).putLong(a.nextSeq()).putInt(a.tokens().length);
+    for (int t : a.tokens()) {
+      body.putInt(t);
+    }
+    return request(Kind.ATTEST, jobId, body.array());
+  }
+
+  /**
+   * @throws IllegalArgumentException if {@code body} is not an ATTEST body
+   */
+  public static Attest decodeAttest(byte[] body) {
+    if (body.length < 13) {
+      throw new IllegalArgumentException("attest body of " + body.length + " bytes");
+    }
+    ByteBuffer b = ByteBuffer.wrap(body);
+    int stage = b.get() & 0xff;
+    long nextSeq = b.getLong();
+    int count = b.getInt();
+    if (count < 0 || count > MAX_TOKENS || b.remaining() != 4L * count) {
+      throw new IllegalArgumentException("attest body does not hold " + count + " tokens");
+    }
+    int[] tokens = new int[count];
+    for (int i = 0; i < count; i++) {
+      tokens[i] = b.getInt();
+    }
+    return new Attest(stage, nextSeq, tokens);
+  }
+
+  /** Envelopes as {@code count (4 bytes) || (length (4 bytes) || bytes)*}. */
+  public static byte[] encodeEnvelopes(List<byte[]> envelopes) {
+    int size = 4;
+    for (byte[] e : envelopes) {
+      size += 4 + e.length;
+    }
+    ByteBuffer b = ByteBuffer.allocate(size).putInt(envelopes.size());
+    envelopes.forEach(e -> b.putInt(e.length).put(e));
+    return b.array();
+  }
+
+  /**
+   * @throws IllegalArgumentException if the bytes are not a list of envelopes
+   */
+  public static List<byte[]> decodeEnvelopes(byte[] bytes) {
+    ByteBuffer b = ByteBuffer.wrap(bytes);
+    if (b.remaining() < 4) {
+      throw new IllegalArgumentException("no envelope count");
+    }
+    int count = b.getInt();
+    if (count < 0 || count > MAX_ENVELOPES) {
+      throw new IllegalArgumentException(count + " envelopes");
+    }
+    List<byte[]> out = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      if (b.remaining() < 4) {
+        throw new IllegalArgumentException("envelope " + i + " has no length");
+      }
+      int length = b.getInt();
+      if (length < 0 || length > b.remaining()) {
+        throw new IllegalArgumentException("envelope " + i + " of " + length + " bytes");
+      }
+      byte[] e = new byte[length];
+      b.get(e);
+      out.add(e);
+    }
+    if (b.hasRemaining()) {
+      throw new IllegalArgumentException(b.remaining() + " bytes after the envelopes");
+    }
+    return out;
   }
 
   private static byte[] request(Kind kind, String jobId, byte[] body) {
@@ -71,7 +165,7 @@ public final class StageWire {
     }
     String jobId = checkJobId(new String(bytes, 2, idLength, StandardCharsets.US_ASCII));
     byte[] body = Arrays.copyOfRange(bytes, 2 + idLength, bytes.length);
-    if (kind != Kind.FORWARD && body.length != 0) {
+    if ((kind == Kind.FINISH || kind == Kind.ABORT) && body.length != 0) {
       throw new IllegalArgumentException(kind + " carries no body");
     }
     return new Request(kind, jobId, body);

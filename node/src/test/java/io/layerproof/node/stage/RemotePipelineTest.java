@@ -7,7 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.layerproof.chain.contracts.ContractAddresses;
 import io.layerproof.chain.contracts.LayerproofContracts;
+import io.layerproof.chain.event.Bytes32;
+import io.layerproof.chain.event.EnvelopeVerifier;
+import io.layerproof.chain.event.LedgerDomain;
+import io.layerproof.chain.event.LedgerEvent;
 import io.layerproof.chain.event.NodeKey;
+import io.layerproof.chain.event.VerifiedEvent;
 import io.layerproof.inference.hook.ElementType;
 import io.layerproof.inference.model.DjlRuntime;
 import io.layerproof.inference.model.LlamaModel;
@@ -117,21 +122,24 @@ class RemotePipelineTest {
   }
 
   /** Two remote stages (layers 0..4 and 4..8) served for {@code drivers}. */
-  private record Remote(List<RemotePipeline.Stage> stages, List<StageServer> servers) {}
+  private record Remote(
+      List<RemotePipeline.Stage> stages, List<StageServer> servers, List<ProviderNode> providers) {}
 
   private Remote remote(Set<PeerId> drivers, StageServer.Limits limits) {
     List<RemotePipeline.Stage> stages = new ArrayList<>();
     List<StageServer> servers = new ArrayList<>();
+    List<ProviderNode> providers = new ArrayList<>();
     int half = model.config().numLayers() / 2;
     int[][] ranges = {{0, half}, {half, model.config().numLayers()}};
     for (int i = 0; i < 2; i++) {
       ProviderNode p = provider("remote-" + i, ranges[i][0], ranges[i][1]);
+      providers.add(p);
       Host h = host();
       Multiaddr addr = h.listen(Multiaddr.fromString("/ip4/127.0.0.1/tcp/0"));
       servers.add(keep(new StageServer(p, drivers, limits)).serveOn(h));
       stages.add(new RemotePipeline.Stage(addr, ranges[i][0], ranges[i][1]));
     }
-    return new Remote(stages, servers);
+    return new Remote(stages, servers, providers);
   }
 
   private static final SamplingParams PARAMS = SamplingParams.greedy(12).withStopAtEos(false);
@@ -187,6 +195,43 @@ class RemotePipelineTest {
     for (StageServer s : remote.servers()) {
       assertEquals(0, s.openJobs(), "finished jobs hold no session");
     }
+    // Each provider signs its own ledger events for the job, from the sequence number asked.
+    LedgerDomain domain = LedgerDomain.of(1, zero());
+    EnvelopeVerifier envelopes = new EnvelopeVerifier(domain);
+    int[] tokens = run.generation().tokens();
+    for (int i = 0; i < 2; i++) {
+      int[] stageTokens = i == 1 ? tokens : new int[0];
+      List<byte[]> wires = pipeline.attest(jobId, i, run.committed().get(i), 7, stageTokens);
+      List<LedgerEvent> expected =
+          ProviderNode.events(Bytes32.fromHex(jobId), i, run.committed().get(i), stageTokens);
+      assertEquals(expected.size(), wires.size());
+      for (int k = 0; k < wires.size(); k++) {
+        VerifiedEvent v = envelopes.verify(wires.get(k));
+        assertEquals(remote.providers().get(i).key().id(), v.author());
+        assertEquals(expected.get(k), v.envelope().event());
+        assertEquals(7 + k, v.envelope().seq());
+      }
+    }
+    assertEquals(13, pipeline.attest(jobId, 1, run.committed().get(1), 0, tokens).size());
+    // Tokens come only from the last stage, and never more than the positions computed.
+    assertThrows(
+        RemotePipeline.StageException.class,
+        () -> pipeline.attest(jobId, 0, run.committed().get(0), 0, tokens));
+    assertThrows(
+        RemotePipeline.StageException.class,
+        () -> pipeline.attest(jobId, 1, run.committed().get(1), 0, new int[1000]));
+    assertThrows(
+        RemotePipeline.StageException.class,
+        () -> pipeline.attest("0x" + "cd".repeat(32), 1, run.committed().get(1), 0, tokens));
+    // Another host, even a driver, gets nothing for this driver's job.
+    Host other = host();
+    RemotePipeline others =
+        new RemotePipeline(other, remote.stages(), model.config(), Duration.ofSeconds(30));
+    other.connect(remote.stages().get(1).address()).join();
+    assertThrows(
+        RemotePipeline.StageException.class,
+        () -> others.attest(jobId, 1, run.committed().get(1), 0, tokens));
+
     // A finished job is never opened again: a second run of the same id is refused.
     assertThrows(
         RemotePipeline.StageException.class,
@@ -271,7 +316,7 @@ class RemotePipelineTest {
     assertEquals(StageWire.Kind.ABORT, StageWire.decode(StageWire.abort("j")).kind());
     for (byte[] bad :
         new byte[][] {
-          {}, {1}, {0, 1, 'j'}, {4, 1, 'j'}, {1, 5, 'j'}, {1, 0}, {2, 1, 'j', 0}, {1, 1, ' '}
+          {}, {1}, {0, 1, 'j'}, {5, 1, 'j'}, {1, 5, 'j'}, {1, 0}, {2, 1, 'j', 0}, {1, 1, ' '}
         }) {
       assertThrows(IllegalArgumentException.class, () -> StageWire.decode(bad));
     }
