@@ -5,50 +5,33 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.layerproof.chain.contracts.ContractAddresses;
-import io.layerproof.chain.contracts.LayerproofContracts;
 import io.layerproof.chain.event.Bytes32;
 import io.layerproof.chain.event.EnvelopeVerifier;
 import io.layerproof.chain.event.LedgerDomain;
 import io.layerproof.chain.event.LedgerEvent;
-import io.layerproof.chain.event.NodeKey;
 import io.layerproof.chain.event.VerifiedEvent;
-import io.layerproof.inference.hook.ElementType;
-import io.layerproof.inference.model.DjlRuntime;
 import io.layerproof.inference.model.LlamaModel;
 import io.layerproof.inference.sampling.SamplingParams;
 import io.layerproof.inference.sampling.TokenListener;
 import io.layerproof.inference.shard.FrameCodec;
 import io.layerproof.inference.shard.HiddenStateFrame;
-import io.layerproof.inference.shard.ShardOptions;
-import io.layerproof.inference.synth.DefaultModel;
-import io.layerproof.inference.synth.SynthProgress;
 import io.layerproof.node.jobs.JobPipeline;
-import io.layerproof.node.jobs.LocalJobPipeline;
 import io.layerproof.node.jobs.ProviderNode;
 import io.layerproof.p2p.host.Host;
-import io.layerproof.p2p.host.HostConfig;
 import io.layerproof.p2p.identity.PeerId;
-import io.layerproof.p2p.identity.PeerKey;
-import io.layerproof.p2p.multiaddr.Multiaddr;
 import io.layerproof.verifier.reexec.CommittedShard;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.web3j.crypto.Credentials;
-import org.web3j.protocol.Web3j;
-import org.web3j.protocol.http.HttpService;
 
 /**
  * Hidden states over libp2p: two providers' shards on their own hosts, driven by a third host, give
@@ -58,101 +41,33 @@ import org.web3j.protocol.http.HttpService;
 @Timeout(180)
 class RemotePipelineTest {
 
-  private static final ShardOptions OPTIONS = new ShardOptions(ElementType.FP32, ElementType.FP16);
-  private static LlamaModel model;
-
   @TempDir Path dir;
-  private final Deque<AutoCloseable> open = new ArrayDeque<>();
+  private StageFixture fixture;
+  private LlamaModel model;
 
-  @BeforeAll
-  static void loadModel() {
-    DjlRuntime.setThreads(1);
-    model =
-        LlamaModel.open(
-            DefaultModel.ensure(
-                Path.of("target", "test-models", "default").toAbsolutePath(),
-                DefaultModel.SPEC,
-                SynthProgress.NONE));
+  @BeforeEach
+  void start() {
+    fixture = new StageFixture(dir);
+    model = StageFixture.model();
   }
 
   @AfterEach
   void closeAll() throws Exception {
-    while (!open.isEmpty()) {
-      open.pop().close();
-    }
-  }
-
-  private <T extends AutoCloseable> T keep(T t) {
-    open.push(t);
-    return t;
-  }
-
-  /**
-   * A provider with a contracts handle that is never used here (no commitment is posted): it points
-   * at a closed port.
-   */
-  private ProviderNode provider(String name, int start, int end) {
-    Web3j unused = Web3j.build(new HttpService("http://127.0.0.1:9"));
-    open.push(unused::shutdown);
-    LayerproofContracts wallet =
-        LayerproofContracts.load(
-            unused,
-            1,
-            Credentials.create("0x" + "11".repeat(32)),
-            new ContractAddresses(zero(), zero(), zero(), zero(), zero()));
-    return keep(
-        new ProviderNode(
-            name,
-            wallet,
-            NodeKey.generate(),
-            model,
-            start,
-            end,
-            OPTIONS,
-            dir.resolve(name),
-            Duration.ofHours(1)));
-  }
-
-  private static String zero() {
-    return "0x" + "00".repeat(20);
+    fixture.close();
   }
 
   private Host host() {
-    return keep(new Host(PeerKey.generate(), HostConfig.defaults()));
+    return fixture.host();
   }
 
-  /** Two remote stages (layers 0..4 and 4..8) served for {@code drivers}. */
-  private record Remote(
-      List<RemotePipeline.Stage> stages, List<StageServer> servers, List<ProviderNode> providers) {}
-
-  private Remote remote(Set<PeerId> drivers, StageServer.Limits limits) {
-    List<RemotePipeline.Stage> stages = new ArrayList<>();
-    List<StageServer> servers = new ArrayList<>();
-    List<ProviderNode> providers = new ArrayList<>();
-    int half = model.config().numLayers() / 2;
-    int[][] ranges = {{0, half}, {half, model.config().numLayers()}};
-    for (int i = 0; i < 2; i++) {
-      ProviderNode p = provider("remote-" + i, ranges[i][0], ranges[i][1]);
-      providers.add(p);
-      Host h = host();
-      Multiaddr addr = h.listen(Multiaddr.fromString("/ip4/127.0.0.1/tcp/0"));
-      servers.add(keep(new StageServer(p, drivers, limits)).serveOn(h));
-      stages.add(new RemotePipeline.Stage(addr, ranges[i][0], ranges[i][1]));
-    }
-    return new Remote(stages, servers, providers);
+  private StageFixture.Remote remote(Set<PeerId> drivers, StageServer.Limits limits) {
+    return fixture.remote(drivers, limits);
   }
 
   private static final SamplingParams PARAMS = SamplingParams.greedy(12).withStopAtEos(false);
 
   private JobPipeline.Run runLocal(String jobId, int[] prompt) {
-    int half = model.config().numLayers() / 2;
-    LocalJobPipeline local =
-        keep(
-            new LocalJobPipeline(
-                List.of(
-                    provider("local-0", 0, half),
-                    provider("local-1", half, model.config().numLayers()))));
-    return local.run(jobId, prompt, PARAMS, model.tokenizer(), TokenListener.NONE);
+    return fixture.local().run(jobId, prompt, PARAMS, model.tokenizer(), TokenListener.NONE);
   }
 
   private int[] prompt() {
@@ -165,7 +80,7 @@ class RemotePipelineTest {
     JobPipeline.Run local = runLocal(jobId, prompt());
 
     Host driver = host();
-    Remote remote = remote(Set.of(driver.self()), StageServer.Limits.DEFAULT);
+    StageFixture.Remote remote = remote(Set.of(driver.self()), StageServer.Limits.DEFAULT);
     RemotePipeline pipeline =
         new RemotePipeline(driver, remote.stages(), model.config(), Duration.ofSeconds(30));
     List<String> streamed = new ArrayList<>();
@@ -196,7 +111,7 @@ class RemotePipelineTest {
       assertEquals(0, s.openJobs(), "finished jobs hold no session");
     }
     // Each provider signs its own ledger events for the job, from the sequence number asked.
-    LedgerDomain domain = LedgerDomain.of(1, zero());
+    LedgerDomain domain = LedgerDomain.of(1, StageFixture.DOMAIN_MARKET);
     EnvelopeVerifier envelopes = new EnvelopeVerifier(domain);
     int[] tokens = run.generation().tokens();
     for (int i = 0; i < 2; i++) {
@@ -243,7 +158,8 @@ class RemotePipelineTest {
     Host driver = host();
     Host other = host();
     Host stranger = host();
-    Remote remote = remote(Set.of(driver.self(), other.self()), StageServer.Limits.DEFAULT);
+    StageFixture.Remote remote =
+        remote(Set.of(driver.self(), other.self()), StageServer.Limits.DEFAULT);
 
     RemotePipeline strangers =
         new RemotePipeline(stranger, remote.stages(), model.config(), Duration.ofSeconds(30));
@@ -288,7 +204,7 @@ class RemotePipelineTest {
   @Test
   void jobsAreBoundedAndIdleOnesDropped() throws Exception {
     Host driver = host();
-    Remote remote =
+    StageFixture.Remote remote =
         remote(Set.of(driver.self()), new StageServer.Limits(1, Duration.ofMillis(400)));
     PeerId first = remote.stages().get(0).address().peerId().orElseThrow();
     driver.connect(remote.stages().get(0).address()).get(10, TimeUnit.SECONDS);
