@@ -3,6 +3,8 @@ package io.layerproof.node.devnet;
 import io.layerproof.chain.contracts.LayerproofContracts;
 import io.layerproof.chain.event.EthAddress;
 import io.layerproof.chain.event.EventSigner;
+import io.layerproof.chain.event.FraudDetected;
+import io.layerproof.chain.event.VerificationPassed;
 import io.layerproof.chain.ledger.BatchPolicy;
 import io.layerproof.chain.ledger.EventLog;
 import io.layerproof.chain.settlement.SettlementOptions;
@@ -17,6 +19,8 @@ import io.layerproof.node.gateway.EscrowCheck;
 import io.layerproof.node.gateway.Gateway;
 import io.layerproof.node.gateway.GatewayConfig;
 import io.layerproof.node.gateway.GatewayStores;
+import io.layerproof.node.intake.EventIntake;
+import io.layerproof.node.intake.P2pEventSubmitter;
 import io.layerproof.node.jobs.JobCoordinator;
 import io.layerproof.node.jobs.LedgerJobQueries;
 import io.layerproof.node.jobs.ProviderNode;
@@ -160,16 +164,27 @@ public final class DevnetNodes implements AutoCloseable {
         providerHosts.add(p2p);
         providers.add(p);
       }
+      // The verifier's verdicts reach the ledger through the sequencer's host, which takes
+      // events only from the verifier's key and only of the verdict types.
+      Multiaddr sequencerAddr = sequencerHost.listen(Multiaddr.fromString("/ip4/127.0.0.1/tcp/0"));
+      push(
+              open,
+              new EventIntake(
+                  ledger,
+                  Set.of(devnet.verifier().nodeKey().id()),
+                  Set.of(VerificationPassed.class, FraudDetected.class)))
+          .serveOn(sequencerHost);
+      Host verifierHost = push(open, new Host(devnet.verifier().peerKey(), HostConfig.defaults()));
       VerifierNode verifier =
           push(
               open,
               new VerifierNode(
                   devnet.contractsAs(devnet.verifier()),
                   devnet.verifier().nodeKey(),
-                  ledger,
+                  new P2pEventSubmitter(verifierHost, sequencerAddr, REVEAL_WINDOW),
                   model,
                   new P2pReveals(
-                      push(open, new Host(devnet.verifier().peerKey(), HostConfig.defaults())),
+                      verifierHost,
                       provider -> Optional.ofNullable(revealAddrs.get(provider)),
                       REVEAL_WINDOW),
                   List.of(),

@@ -75,6 +75,21 @@ public final class SequencerLedger {
     return log.append(event);
   }
 
+  /** Submits in this process for {@code key}'s node (what the devnet's tests may use). */
+  public EventSubmitter submitterFor(NodeKey key) {
+    return new EventSubmitter() {
+      @Override
+      public long nextSeq() {
+        return log.nextSeq(key.id());
+      }
+
+      @Override
+      public long submit(SignedEvent event) {
+        return append(event).index();
+      }
+    };
+  }
+
   /** Verifies and appends an event signed elsewhere. */
   public synchronized IndexedEvent append(SignedEvent event) {
     return log.append(verifier.verify(event.toWire()));

@@ -3,6 +3,8 @@ package io.layerproof.node.jobs;
 import io.layerproof.chain.contracts.LayerproofContracts;
 import io.layerproof.chain.event.Bytes32;
 import io.layerproof.chain.event.EthAddress;
+import io.layerproof.chain.event.EventSigner;
+import io.layerproof.chain.event.LedgerDomain;
 import io.layerproof.chain.event.NodeKey;
 import io.layerproof.inference.model.LlamaModel;
 import io.layerproof.node.verification.AuditOutcome;
@@ -32,13 +34,14 @@ public final class VerifierNode implements AutoCloseable {
 
   private final LayerproofContracts wallet;
   private final NodeKey key;
-  private final SequencerLedger ledger;
+  private final EventSubmitter events;
   private final LayerReplayer replayer;
   private final AuditRound round;
   private final Duration seedTimeout;
 
   /**
    * @param wallet this verifier's contract handles (reads; sends resolveFraud on a conviction)
+   * @param events where its verdicts go: the sequencer's ledger
    * @param reveals how it reaches the providers
    * @param members other verifiers it may ask to re-check before accusing
    * @param seedTimeout how long to wait for the seed block before giving up on a job
@@ -46,25 +49,32 @@ public final class VerifierNode implements AutoCloseable {
   public VerifierNode(
       LayerproofContracts wallet,
       NodeKey key,
-      SequencerLedger ledger,
+      EventSubmitter events,
       LlamaModel model,
       RevealTransport reveals,
       List<QuorumMember> members,
       Duration seedTimeout) {
     this.wallet = Objects.requireNonNull(wallet, "wallet");
     this.key = Objects.requireNonNull(key, "key");
-    this.ledger = Objects.requireNonNull(ledger, "ledger");
+    this.events = Objects.requireNonNull(events, "events");
     this.seedTimeout = Objects.requireNonNull(seedTimeout, "seedTimeout");
     this.replayer = new LayerReplayer(model);
     this.round =
         new AuditRound(
             wallet,
             new ReexecutionVerifier(replayer, Tolerance.DEFAULT, RevealLimits.DEFAULT),
-            new VerdictSigner(ledger.signer(key), wallet.credentials(), ledger.domain()),
+            verdictSigner(wallet, key, events),
             EscalationPolicy.DEFAULT,
             RevealLimits.DEFAULT,
             reveals,
             members);
+  }
+
+  private static VerdictSigner verdictSigner(
+      LayerproofContracts wallet, NodeKey key, EventSubmitter events) {
+    LedgerDomain domain = LedgerDomain.of(wallet.chainId(), wallet.addresses().market());
+    return new VerdictSigner(
+        new EventSigner(key, domain, events.nextSeq()), wallet.credentials(), domain);
   }
 
   public EthAddress address() {
@@ -85,9 +95,9 @@ public final class VerifierNode implements AutoCloseable {
     List<AuditOutcome> outcomes = round.auditJob(commitments, seed);
     for (AuditOutcome o : outcomes) {
       if (o instanceof AuditOutcome.Passed p) {
-        ledger.append(p.verificationPassed());
+        events.submit(p.verificationPassed());
       } else if (o instanceof AuditOutcome.Convicted c) {
-        ledger.append(c.resolution().fraud().event());
+        events.submit(c.resolution().fraud().event());
       }
     }
     return outcomes;
