@@ -205,7 +205,7 @@ class RemotePipelineTest {
   void jobsAreBoundedAndIdleOnesDropped() throws Exception {
     Host driver = host();
     StageFixture.Remote remote =
-        remote(Set.of(driver.self()), new StageServer.Limits(1, Duration.ofMillis(400)));
+        remote(Set.of(driver.self()), new StageServer.Limits(1, Duration.ofSeconds(2)));
     PeerId first = remote.stages().get(0).address().peerId().orElseThrow();
     driver.connect(remote.stages().get(0).address()).get(10, TimeUnit.SECONDS);
     byte[] step0 = FrameCodec.encode(HiddenStateFrame.tokens(0, new int[] {1, 2, 3}));
