@@ -106,7 +106,7 @@ public final class RemotePipeline implements JobPipeline {
             frameBytes.addAndGet(wire.length);
           }
           position[0] += tokens.length;
-          return FrameCodec.decode(wire).floats();
+          return logits(wire);
         };
     try {
       Generation g =
@@ -144,6 +144,24 @@ public final class RemotePipeline implements JobPipeline {
     Stage s = stages.get(stage);
     return StageWire.decodeEnvelopes(
         call(s, StageWire.attest(jobId, new StageWire.Attest(stage, nextSeq, tokens))));
+  }
+
+  /** The last stage's answer must be the logits over the vocabulary, nothing else. */
+  private float[] logits(byte[] wire) {
+    HiddenStateFrame frame;
+    try {
+      frame = FrameCodec.decode(wire);
+    } catch (IllegalArgumentException e) {
+      throw new StageException("the last stage sent a malformed frame: " + e.getMessage());
+    }
+    int[] shape = frame.shape();
+    if (frame.dtype() == io.layerproof.inference.hook.ElementType.INT32
+        || shape.length != 1
+        || shape[0] != config.vocabSize()) {
+      throw new StageException(
+          "the last stage sent " + java.util.Arrays.toString(shape) + ", not logits");
+    }
+    return frame.floats();
   }
 
   private byte[] call(Stage s, byte[] request) {

@@ -202,6 +202,29 @@ class RemotePipelineTest {
   }
 
   @Test
+  void aLastStageThatSendsNoLogitsFailsTheJobAndItIsAborted() throws Exception {
+    Host driver = host();
+    StageFixture.Remote remote = remote(Set.of(driver.self()), StageServer.Limits.DEFAULT);
+    // The first provider alone, taken for the whole model: it answers hidden states.
+    RemotePipeline.Stage whole =
+        new RemotePipeline.Stage(remote.stages().get(0).address(), 0, model.config().numLayers());
+    RemotePipeline lying =
+        new RemotePipeline(driver, List.of(whole), model.config(), Duration.ofSeconds(30));
+    RemotePipeline.StageException e =
+        assertThrows(
+            RemotePipeline.StageException.class,
+            () ->
+                lying.run(
+                    "0x" + "0a".repeat(32),
+                    prompt(),
+                    PARAMS,
+                    model.tokenizer(),
+                    TokenListener.NONE));
+    assertTrue(e.getMessage().contains("not logits"), e.getMessage());
+    assertEquals(0, remote.servers().get(0).openJobs(), "the driver aborted the job");
+  }
+
+  @Test
   void jobsAreBoundedAndIdleOnesDropped() throws Exception {
     Host driver = host();
     StageFixture.Remote remote =
