@@ -335,13 +335,11 @@ public final class WalletCommand implements Runnable {
     }
   }
 
-  /** {@code layerproof wallet deposit}. */
-  @Command(
-      name = "deposit",
-      mixinStandardHelpOptions = true,
-      versionProvider = VersionProvider.class,
-      description = "Moves LPC into JobMarket escrow (approve, then deposit).")
-  static final class Deposit implements Callable<Integer> {
+  /**
+   * What deposit and withdraw share: an amount, the key and chain options, one check and one
+   * transaction (or two) sent as the account, and a line saying what moved.
+   */
+  abstract static class EscrowMove implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
     @Mixin KeyOptions key;
     @Mixin ChainOptions chain;
@@ -349,26 +347,45 @@ public final class WalletCommand implements Runnable {
     @Parameters(paramLabel = "AMOUNT", description = "LPC, up to 18 decimals, e.g. 2.5.")
     String amount;
 
+    /** Checks the account can move {@code wei}, sends the transactions, returns the last hash. */
+    abstract String move(LayerproofContracts c, BigInteger wei);
+
+    /** The line printed after the move. */
+    abstract String moved(String amount, String tx);
+
     @Override
     public Integer call() throws Exception {
       BigInteger wei = parseAmount(amount);
       Keystore ks = key.load();
-      String tx =
-          chain.withContracts(
-              ks,
-              c -> {
-                BigInteger have = LayerproofContracts.send(c.token().balanceOf(c.account()));
-                if (have.compareTo(wei) < 0) {
-                  throw new IllegalArgumentException(
-                      "not enough LPC: have " + formatAmount(have) + ", deposit " + amount);
-                }
-                LayerproofContracts.send(c.token().approve(c.addresses().market(), wei));
-                return LayerproofContracts.send(c.market().deposit(wei)).getTransactionHash();
-              });
+      String tx = chain.withContracts(ks, c -> move(c, wei));
       PrintWriter out = spec.commandLine().getOut();
-      out.println("deposited " + formatAmount(wei) + " LPC into escrow (tx " + tx + ")");
+      out.println(moved(formatAmount(wei), tx));
       out.flush();
       return 0;
+    }
+  }
+
+  /** {@code layerproof wallet deposit}. */
+  @Command(
+      name = "deposit",
+      mixinStandardHelpOptions = true,
+      versionProvider = VersionProvider.class,
+      description = "Moves LPC into JobMarket escrow (approve, then deposit).")
+  static final class Deposit extends EscrowMove {
+    @Override
+    String move(LayerproofContracts c, BigInteger wei) {
+      BigInteger have = LayerproofContracts.send(c.token().balanceOf(c.account()));
+      if (have.compareTo(wei) < 0) {
+        throw new IllegalArgumentException(
+            "not enough LPC: have " + formatAmount(have) + ", deposit " + amount);
+      }
+      LayerproofContracts.send(c.token().approve(c.addresses().market(), wei));
+      return LayerproofContracts.send(c.market().deposit(wei)).getTransactionHash();
+    }
+
+    @Override
+    String moved(String amount, String tx) {
+      return "deposited " + amount + " LPC into escrow (tx " + tx + ")";
     }
   }
 
@@ -378,36 +395,20 @@ public final class WalletCommand implements Runnable {
       mixinStandardHelpOptions = true,
       versionProvider = VersionProvider.class,
       description = "Moves free LPC out of JobMarket escrow back to the account.")
-  static final class Withdraw implements Callable<Integer> {
-    @Spec picocli.CommandLine.Model.CommandSpec spec;
-    @Mixin KeyOptions key;
-    @Mixin ChainOptions chain;
-
-    @Parameters(paramLabel = "AMOUNT", description = "LPC, up to 18 decimals, e.g. 2.5.")
-    String amount;
+  static final class Withdraw extends EscrowMove {
+    @Override
+    String move(LayerproofContracts c, BigInteger wei) {
+      BigInteger free = LayerproofContracts.send(c.market().freeBalanceOf(c.account()));
+      if (free.compareTo(wei) < 0) {
+        throw new IllegalArgumentException(
+            "not enough free escrow: have " + formatAmount(free) + ", withdraw " + amount);
+      }
+      return LayerproofContracts.send(c.market().withdraw(wei)).getTransactionHash();
+    }
 
     @Override
-    public Integer call() throws Exception {
-      BigInteger wei = parseAmount(amount);
-      Keystore ks = key.load();
-      String tx =
-          chain.withContracts(
-              ks,
-              c -> {
-                BigInteger free = LayerproofContracts.send(c.market().freeBalanceOf(c.account()));
-                if (free.compareTo(wei) < 0) {
-                  throw new IllegalArgumentException(
-                      "not enough free escrow: have "
-                          + formatAmount(free)
-                          + ", withdraw "
-                          + amount);
-                }
-                return LayerproofContracts.send(c.market().withdraw(wei)).getTransactionHash();
-              });
-      PrintWriter out = spec.commandLine().getOut();
-      out.println("withdrew " + formatAmount(wei) + " LPC from escrow (tx " + tx + ")");
-      out.flush();
-      return 0;
+    String moved(String amount, String tx) {
+      return "withdrew " + amount + " LPC from escrow (tx " + tx + ")";
     }
   }
 
