@@ -4,6 +4,7 @@ import io.layerproof.chain.event.LedgerEvent;
 import io.layerproof.chain.event.NodeId;
 import io.layerproof.chain.event.VerifiedEvent;
 import io.layerproof.node.jobs.SequencerLedger;
+import io.layerproof.node.serving.SerialWork;
 import io.layerproof.p2p.P2pNetwork;
 import io.layerproof.p2p.identity.PeerId;
 import io.layerproof.p2p.identity.PeerPublicKey;
@@ -14,10 +15,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +41,7 @@ public final class EventIntake implements AutoCloseable {
   private final SequencerLedger ledger;
   private final Map<PeerId, NodeId> authors = new HashMap<>();
   private final Set<Class<? extends LedgerEvent>> types;
-  private final ExecutorService thread;
+  private final SerialWork thread;
 
   /**
    * @param authors the node keys whose events are admitted (e.g. the registered verifiers)
@@ -55,13 +52,7 @@ public final class EventIntake implements AutoCloseable {
     this.ledger = Objects.requireNonNull(ledger, "ledger");
     authors.forEach(a -> this.authors.put(PeerPublicKey.ofRaw(a.toByteArray()).peerId(), a));
     this.types = Set.copyOf(types);
-    this.thread =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "event-intake");
-              t.setDaemon(true);
-              return t;
-            });
+    this.thread = new SerialWork("event-intake", log);
   }
 
   public EventIntake serveOn(P2pNetwork network) {
@@ -79,17 +70,7 @@ public final class EventIntake implements AutoCloseable {
     if (request.length == 0 || (request[0] != SUBMIT && request[0] != NEXT_SEQ)) {
       return CompletableFuture.failedFuture(new IllegalArgumentException("unknown request"));
     }
-    try {
-      return CompletableFuture.supplyAsync(() -> answer(author, request), thread)
-          .whenComplete(
-              (r, e) -> {
-                if (e != null) {
-                  log.info("ledger request from {} refused: {}", from, e.getMessage());
-                }
-              });
-    } catch (RejectedExecutionException e) {
-      return CompletableFuture.failedFuture(new IllegalStateException("intake closed"));
-    }
+    return thread.submit("ledger request from " + from, () -> answer(author, request));
   }
 
   private byte[] answer(NodeId author, byte[] request) {
@@ -112,11 +93,6 @@ public final class EventIntake implements AutoCloseable {
 
   @Override
   public void close() {
-    thread.shutdown();
-    try {
-      thread.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    thread.close();
   }
 }

@@ -7,6 +7,7 @@ import io.layerproof.inference.shard.HiddenStateFrame;
 import io.layerproof.inference.shard.Shard;
 import io.layerproof.inference.shard.ShardSession;
 import io.layerproof.node.jobs.ProviderNode;
+import io.layerproof.node.serving.SerialWork;
 import io.layerproof.p2p.P2pNetwork;
 import io.layerproof.p2p.identity.PeerId;
 import io.layerproof.verifier.reexec.CommittedShard;
@@ -16,10 +17,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +71,7 @@ public final class StageServer implements AutoCloseable {
   private final Shard shard;
   private final Set<PeerId> drivers;
   private final Limits limits;
-  private final ScheduledExecutorService thread;
+  private final SerialWork thread;
   private final Map<String, Job> jobs = new HashMap<>();
 
   private record Finished(PeerId driver, CommittedShard commitment) {}
@@ -99,15 +96,8 @@ public final class StageServer implements AutoCloseable {
     this.shard = provider.shard();
     this.drivers = Set.copyOf(drivers);
     this.limits = Objects.requireNonNull(limits, "limits");
-    this.thread =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "stage-" + provider.name());
-              t.setDaemon(true);
-              return t;
-            });
-    long sweep = Math.max(1, limits.idleTimeout().toMillis() / 4);
-    thread.scheduleWithFixedDelay(this::dropIdle, sweep, sweep, TimeUnit.MILLISECONDS);
+    this.thread = new SerialWork("stage-" + provider.name(), log);
+    thread.every(limits.idleTimeout().dividedBy(4), this::dropIdle);
   }
 
   /** Answers stage requests on {@code network}. */
@@ -118,7 +108,7 @@ public final class StageServer implements AutoCloseable {
 
   /** Sessions open now. */
   public int openJobs() {
-    return CompletableFuture.supplyAsync(jobs::size, thread).join();
+    return thread.call(jobs::size);
   }
 
   /**
@@ -137,23 +127,9 @@ public final class StageServer implements AutoCloseable {
       log.info("{}: malformed stage request from {}: {}", provider.name(), from, e.getMessage());
       return CompletableFuture.failedFuture(e);
     }
-    try {
-      return CompletableFuture.supplyAsync(() -> answer(from, request), thread)
-          .whenComplete(
-              (r, e) -> {
-                if (e != null) {
-                  log.info(
-                      "{}: {} of job {} from {} failed: {}",
-                      provider.name(),
-                      request.kind(),
-                      request.jobId(),
-                      from,
-                      e.getMessage());
-                }
-              });
-    } catch (RejectedExecutionException e) {
-      return CompletableFuture.failedFuture(new IllegalStateException("stage server closed"));
-    }
+    return thread.submit(
+        provider.name() + ": " + request.kind() + " of job " + request.jobId() + " from " + from,
+        () -> answer(from, request));
   }
 
   private byte[] answer(PeerId from, StageWire.Request request) {
@@ -260,16 +236,10 @@ public final class StageServer implements AutoCloseable {
 
   @Override
   public void close() {
-    thread.execute(
+    thread.close(
         () -> {
           jobs.values().forEach(j -> j.session.close());
           jobs.clear();
         });
-    thread.shutdown();
-    try {
-      thread.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }
