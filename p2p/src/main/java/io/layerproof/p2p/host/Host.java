@@ -303,11 +303,15 @@ public final class Host implements P2pNetwork {
           ProtocolIds.GOSSIPSUB_V11,
           ProtocolIds.GOSSIPSUB_V10);
 
-  /** What a remote may open a stream for: the built-in protocols and every served request id. */
+  /**
+   * What a remote may open a stream for: the built-in protocols and every served request id. Kept
+   * as one immutable set, rebuilt when a handler is registered, since every inbound stream reads
+   * it.
+   */
+  private volatile Set<String> supported = BUILT_IN;
+
   private Set<String> supported() {
-    Set<String> all = new java.util.TreeSet<>(BUILT_IN);
-    all.addAll(requestHandlers.keySet());
-    return all;
+    return supported;
   }
 
   private void accept(PeerConnection c, MuxStream stream) {
@@ -383,7 +387,12 @@ public final class Host implements P2pNetwork {
     if (BUILT_IN.contains(protocol)) {
       throw new IllegalArgumentException(protocol + " is served by the host itself");
     }
-    requestHandlers.put(ProtocolIds.requireValid(protocol), handler);
+    synchronized (requestHandlers) {
+      requestHandlers.put(ProtocolIds.requireValid(protocol), handler);
+      Set<String> all = new java.util.TreeSet<>(BUILT_IN);
+      all.addAll(requestHandlers.keySet());
+      supported = java.util.Collections.unmodifiableSet(all);
+    }
   }
 
   @Override
