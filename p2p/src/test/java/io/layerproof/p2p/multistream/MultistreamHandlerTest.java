@@ -1,15 +1,15 @@
 package io.layerproof.p2p.multistream;
 
+import static io.layerproof.p2p.testing.EmbeddedWire.pump;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.layerproof.p2p.testing.EmbeddedWire.Collector;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -26,41 +26,8 @@ class MultistreamHandlerTest {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-  /** Collects what reaches the next stage. */
-  static final class Collector extends ChannelInboundHandlerAdapter {
-    final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ByteBuf b = (ByteBuf) msg;
-      bytes.writeBytes(ByteBufUtil.getBytes(b));
-      b.release();
-    }
-  }
-
   static MultistreamHandler.NextStage collectInto(Collector c) {
     return (ctx, protocol) -> ctx.pipeline().addAfter(ctx.name(), "next", c);
-  }
-
-  /** Moves outbound bytes between the two channels until neither has anything to send. */
-  static void pump(EmbeddedChannel a, EmbeddedChannel b) {
-    boolean moved = true;
-    while (moved) {
-      moved = move(a, b) | move(b, a);
-    }
-  }
-
-  private static boolean move(EmbeddedChannel from, EmbeddedChannel to) {
-    boolean moved = false;
-    for (Object m; (m = from.readOutbound()) != null; ) {
-      moved = true;
-      if (to.isOpen()) {
-        to.writeInbound(m);
-      } else {
-        ((ByteBuf) m).release();
-      }
-    }
-    return moved;
   }
 
   record Pair(

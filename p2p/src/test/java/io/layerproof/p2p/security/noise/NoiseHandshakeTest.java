@@ -1,5 +1,6 @@
 package io.layerproof.p2p.security.noise;
 
+import static io.layerproof.p2p.testing.EmbeddedWire.pump;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,11 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.southernstorm.noise.protocol.HandshakeState;
 import io.layerproof.p2p.identity.PeerId;
 import io.layerproof.p2p.identity.PeerKey;
+import io.layerproof.p2p.testing.EmbeddedWire.Collector;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
@@ -32,40 +32,8 @@ class NoiseHandshakeTest {
   private static final PeerKey ALICE = PeerKey.generate();
   private static final PeerKey BOB = PeerKey.generate();
 
-  /** Collects the plaintext that reaches the stage after the codec. */
-  static final class Collector extends ChannelInboundHandlerAdapter {
-    final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ByteBuf b = (ByteBuf) msg;
-      bytes.writeBytes(ByteBufUtil.getBytes(b));
-      b.release();
-    }
-  }
-
   static NoiseHandshakeHandler.NextStage collectInto(Collector c) {
     return (ctx, session) -> ctx.pipeline().addAfter(ctx.name(), "app", c);
-  }
-
-  static void pump(EmbeddedChannel a, EmbeddedChannel b) {
-    boolean moved = true;
-    while (moved) {
-      moved = move(a, b) | move(b, a);
-    }
-  }
-
-  private static boolean move(EmbeddedChannel from, EmbeddedChannel to) {
-    boolean moved = false;
-    for (Object m; (m = from.readOutbound()) != null; ) {
-      moved = true;
-      if (to.isOpen()) {
-        to.writeInbound(m);
-      } else {
-        ((ByteBuf) m).release();
-      }
-    }
-    return moved;
   }
 
   @Test
