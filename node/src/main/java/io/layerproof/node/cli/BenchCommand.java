@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -83,10 +84,7 @@ public final class BenchCommand implements Runnable {
   static final class Inference implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(
-        names = "--model",
-        description = "Model folder (default: the devnet's default model under .layerproof/).")
-    Path model;
+    @Mixin BenchModelOption model;
 
     @Option(
         names = "--prompt-tokens",
@@ -117,7 +115,7 @@ public final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      Path dir = model != null ? model : InferenceBenchOptions.defaultModelDir();
+      Path dir = model.dir();
       InferenceBenchReport.run(
           new InferenceBenchOptions(dir, promptTokens, decodeTokens, rounds, threads, !noJlama),
           spec.commandLine().getOut());
@@ -138,10 +136,7 @@ public final class BenchCommand implements Runnable {
   static final class Verifier implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(
-        names = "--model",
-        description = "Model folder (default: the devnet's default model under .layerproof/).")
-    Path model;
+    @Mixin BenchModelOption model;
 
     @Option(
         names = "--prompt-tokens",
@@ -185,7 +180,7 @@ public final class BenchCommand implements Runnable {
           throw new IllegalArgumentException("--samples must be 1..64 each");
         }
       }
-      Path dir = model != null ? model : InferenceBenchOptions.defaultModelDir();
+      Path dir = model.dir();
       VerifierBench.run(
           new VerifierBench.Options(dir, promptTokens, newTokens, rounds, trials, samples),
           spec.commandLine().getOut());
@@ -207,10 +202,7 @@ public final class BenchCommand implements Runnable {
   static final class Gateway implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(
-        names = "--model",
-        description = "Model folder (default: the devnet's default model under .layerproof/).")
-    Path model;
+    @Mixin BenchModelOption model;
 
     @Option(
         names = "--iterations",
@@ -241,7 +233,7 @@ public final class BenchCommand implements Runnable {
         throw new IllegalArgumentException(
             "--iterations must be 1..1000000, --rounds 1..100 and --max-tokens 1..4096");
       }
-      Path dir = model != null ? model : InferenceBenchOptions.defaultModelDir();
+      Path dir = model.dir();
       GatewayBench.run(
           new GatewayBench.Options(dir, iterations, rounds, maxTokens),
           spec.commandLine().getOut());
