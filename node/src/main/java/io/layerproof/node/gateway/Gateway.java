@@ -10,10 +10,12 @@ import io.layerproof.inference.sampling.TokenListener;
 import io.layerproof.wallet.auth.ChatHeaders;
 import io.layerproof.wallet.auth.GatewayVerifier;
 import io.layerproof.wallet.auth.RejectReason;
+import io.layerproof.wallet.auth.RejectedException;
 import io.layerproof.wallet.auth.SignedRevocation;
 import io.layerproof.wallet.auth.SignedSessionGrant;
 import io.layerproof.wallet.auth.Verification;
 import io.layerproof.wallet.eip712.ChatRequest;
+import io.layerproof.wallet.eip712.GatewayMessage;
 import io.layerproof.wallet.eip712.MessagesHash;
 import io.layerproof.wallet.eip712.RevokeSession;
 import io.layerproof.wallet.eip712.SessionGrant;
@@ -359,11 +361,7 @@ public final class Gateway implements AutoCloseable {
           "missing_credentials",
           "Sign the request with the X-Layerproof-* headers or send Authorization: Bearer <apiKey>.");
     }
-    Verification<ChatRequest> v = verifier.verifyChatHttp(header, body);
-    if (v instanceof Verification.Invalid<ChatRequest> bad) {
-      throw rejected(bad);
-    }
-    Verification.Valid<ChatRequest> ok = (Verification.Valid<ChatRequest>) v;
+    Verification.Valid<ChatRequest> ok = valid(verifier.verifyChatHttp(header, body));
     ChatRequest request = ok.message();
     checkExpiry(request.expiry(), config.maxRequestValidity(), "maxRequestValidity");
     EthAddress buyer = ok.signer();
@@ -517,11 +515,8 @@ public final class Gateway implements AutoCloseable {
     respondBlocking(
         ctx,
         () -> {
-          Verification<SessionGrant> v = verifier.verifyGrantJson(body);
-          if (v instanceof Verification.Invalid<SessionGrant> bad) {
-            throw rejected(bad);
-          }
-          Verification.Valid<SessionGrant> ok = (Verification.Valid<SessionGrant>) v;
+          SignedSessionGrant signed = parsed(() -> SignedSessionGrant.fromJson(body));
+          Verification.Valid<SessionGrant> ok = valid(verifier.verifyGrant(signed));
           SessionGrant g = ok.message();
           checkExpiry(g.expiry(), config.maxSessionValidity(), "maxSessionValidity");
           rateLimit(ok.signer());
@@ -529,7 +524,7 @@ public final class Gateway implements AutoCloseable {
             throw GatewayException.conflict(
                 "nonce_replayed", "Nonce " + g.nonce() + " was already used.");
           }
-          byte[] grantSignature = SignedSessionGrant.fromJson(body).signature().toByteArray();
+          byte[] grantSignature = signed.signature().toByteArray();
           String key =
               sessions.openSession(
                   g.sessionId(),
@@ -557,11 +552,8 @@ public final class Gateway implements AutoCloseable {
     respondBlocking(
         ctx,
         () -> {
-          Verification<RevokeSession> v = verifier.verifyRevocationJson(body);
-          if (v instanceof Verification.Invalid<RevokeSession> bad) {
-            throw rejected(bad);
-          }
-          Verification.Valid<RevokeSession> ok = (Verification.Valid<RevokeSession>) v;
+          SignedRevocation signed = parsed(() -> SignedRevocation.fromJson(body));
+          Verification.Valid<RevokeSession> ok = valid(verifier.verifyRevocation(signed));
           RevokeSession r = ok.message();
           Session s = sessions.revocable(r.sessionId(), ok.signer());
           if (!nonces.tryUse(ok.signer(), r.nonce(), s.expiry())) {
@@ -573,10 +565,7 @@ public final class Gateway implements AutoCloseable {
           try {
             onChain =
                 backend.revokeSession(
-                    ok.signer(),
-                    r.sessionId(),
-                    r.nonce(),
-                    SignedRevocation.fromJson(body).signature().toByteArray());
+                    ok.signer(), r.sessionId(), r.nonce(), signed.signature().toByteArray());
           } catch (RuntimeException e) {
             // Revoked here already; the chain can be told again with the same signature.
             LOG.log(System.Logger.Level.WARNING, "could not revoke the session on chain", e);
@@ -841,6 +830,27 @@ public final class Gateway implements AutoCloseable {
     if (!limiter.allow(address)) {
       throw new GatewayException(
           429, "requests", "rate_limit_exceeded", "Rate limit reached for " + address + ".");
+    }
+  }
+
+  /** The valid outcome, or the 4xx its rejection calls for. */
+  private static <T extends GatewayMessage> Verification.Valid<T> valid(Verification<T> v) {
+    if (v instanceof Verification.Invalid<T> bad) {
+      throw rejected(bad);
+    }
+    return (Verification.Valid<T>) v;
+  }
+
+  private interface Parse<S> {
+    S parse() throws RejectedException;
+  }
+
+  /** A signed body read once, or the 4xx its rejection calls for. */
+  private static <S> S parsed(Parse<S> p) {
+    try {
+      return p.parse();
+    } catch (RejectedException e) {
+      throw rejected(Verification.Invalid.of(e));
     }
   }
 

@@ -177,9 +177,6 @@ public final class GatewayVerifier {
   }
 
   private static <T extends GatewayMessage> Verification<T> invalid(RejectedException e) {
-    String m = e.getMessage();
-    String prefix = e.reason() + ": ";
-    return new Verification.Invalid<>(
-        e.reason(), m.startsWith(prefix) ? m.substring(prefix.length()) : m);
+    return Verification.Invalid.of(e);
   }
 }

@@ -30,6 +30,13 @@ public sealed interface Verification<T extends GatewayMessage>
       Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(detail, "detail");
     }
+
+    /** The outcome a {@link RejectedException} stands for (its detail without the reason). */
+    public static <T extends GatewayMessage> Invalid<T> of(RejectedException e) {
+      String m = e.getMessage();
+      String prefix = e.reason() + ": ";
+      return new Invalid<>(e.reason(), m.startsWith(prefix) ? m.substring(prefix.length()) : m);
+    }
   }
 
   default boolean isValid() {
