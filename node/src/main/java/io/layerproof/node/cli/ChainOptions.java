@@ -6,8 +6,8 @@ import io.layerproof.node.audit.DeploymentFile;
 import io.layerproof.node.devnet.DevnetOptions;
 import io.layerproof.wallet.keystore.Keystore;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.function.Function;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options every command that talks to a deployment shares (picocli mixin): RPC and deployment. */
@@ -19,24 +19,10 @@ final class ChainOptions {
       description = "Ethereum JSON-RPC endpoint of the chain (default: ${DEFAULT-VALUE}).")
   String rpc;
 
-  @Option(
-      names = "--data-dir",
-      paramLabel = "DIR",
-      defaultValue = ".layerproof/devnet",
-      description =
-          "A devnet data folder: its deployment.json names the chain id and contracts"
-              + " (default: ${DEFAULT-VALUE}).")
-  Path dataDir;
-
-  @Option(
-      names = "--deployment",
-      paramLabel = "FILE",
-      description = "A deployment.json to use instead of the one in --data-dir.")
-  Path deployment;
+  @Mixin DeploymentOptions deployment;
 
   DeploymentFile deploymentFile() {
-    return DeploymentFile.read(
-        deployment != null ? deployment : dataDir.resolve("deployment.json"));
+    return deployment.read();
   }
 
   /** Runs {@code body} with contracts that send as {@code keystore}'s account. */

@@ -424,18 +424,7 @@ public final class WalletCommand implements Runnable {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
     @Mixin KeyOptions key;
 
-    @Option(
-        names = "--data-dir",
-        paramLabel = "DIR",
-        defaultValue = ".layerproof/devnet",
-        description = "A devnet data folder with deployment.json (default: ${DEFAULT-VALUE}).")
-    Path dataDir;
-
-    @Option(
-        names = "--deployment",
-        paramLabel = "FILE",
-        description = "A deployment.json to use instead of the one in --data-dir.")
-    Path deployment;
+    @Mixin DeploymentOptions deployment;
 
     @Option(
         names = "--gateway",
@@ -475,8 +464,7 @@ public final class WalletCommand implements Runnable {
       }
       BigInteger price = parseAmount(maxPrice);
       URI base = gatewayBase(gateway);
-      DeploymentFile d =
-          DeploymentFile.read(deployment != null ? deployment : dataDir.resolve("deployment.json"));
+      DeploymentFile d = deployment.read();
       Keystore ks = key.load();
       LayerproofClient client =
           LayerproofClient.create(
