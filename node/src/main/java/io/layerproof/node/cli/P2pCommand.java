@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -45,6 +46,22 @@ public final class P2pCommand implements Runnable {
   /** Where the node's key lives unless told otherwise. */
   static final String DEFAULT_KEY = ".layerproof/p2p/peer.key";
 
+  /** The {@code --key} option of every p2p command (picocli mixin). */
+  static final class KeyFile {
+    @Option(
+        names = "--key",
+        paramLabel = "FILE",
+        defaultValue = DEFAULT_KEY,
+        description =
+            "The node's Ed25519 key file, made (owner-only) if missing (default:"
+                + " ${DEFAULT-VALUE}).")
+    Path file;
+
+    PeerKey load() {
+      return PeerKey.loadOrCreate(file);
+    }
+  }
+
   /** {@code layerproof p2p id}. */
   @Command(
       name = "id",
@@ -54,16 +71,11 @@ public final class P2pCommand implements Runnable {
   static final class Id implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(
-        names = "--key",
-        paramLabel = "FILE",
-        defaultValue = DEFAULT_KEY,
-        description = "The Ed25519 key file (default: ${DEFAULT-VALUE}).")
-    Path key;
+    @Mixin KeyFile key;
 
     @Override
     public Integer call() {
-      spec.commandLine().getOut().println(PeerKey.loadOrCreate(key).peerId());
+      spec.commandLine().getOut().println(key.load().peerId());
       spec.commandLine().getOut().flush();
       return 0;
     }
@@ -87,12 +99,7 @@ public final class P2pCommand implements Runnable {
         description = "Pings (default: ${DEFAULT-VALUE}).")
     int count;
 
-    @Option(
-        names = "--key",
-        paramLabel = "FILE",
-        defaultValue = DEFAULT_KEY,
-        description = "Our key file (default: ${DEFAULT-VALUE}).")
-    Path key;
+    @Mixin KeyFile key;
 
     @Override
     public Integer call() throws Exception {
@@ -104,7 +111,7 @@ public final class P2pCommand implements Runnable {
         throw new IllegalArgumentException("the address must end with /p2p/<peer id>");
       }
       PrintWriter out = spec.commandLine().getOut();
-      try (Host host = new Host(PeerKey.loadOrCreate(key), HostConfig.defaults())) {
+      try (Host host = new Host(key.load(), HostConfig.defaults())) {
         PeerId peer = await(host.connect(target), "dialing " + target);
         out.println("connected to " + peer + " (Noise XX, yamux)");
         for (int i = 0; i < count; i++) {
@@ -160,17 +167,12 @@ public final class P2pCommand implements Runnable {
         description = "Stop after this many seconds (0: run until Ctrl-C).")
     long exitAfter;
 
-    @Option(
-        names = "--key",
-        paramLabel = "FILE",
-        defaultValue = DEFAULT_KEY,
-        description = "Our key file (default: ${DEFAULT-VALUE}).")
-    Path key;
+    @Mixin KeyFile key;
 
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
-      try (Host host = new Host(PeerKey.loadOrCreate(key), HostConfig.defaults())) {
+      try (Host host = new Host(key.load(), HostConfig.defaults())) {
         host.onPeerEvent(e -> print(out, "peer " + e.kind().name().toLowerCase() + " " + e.peer()));
         for (String t : topics) {
           host.subscribe(
