@@ -9,11 +9,14 @@ import io.layerproof.inference.sampling.TokenListener;
 import io.layerproof.node.jobs.JobPipeline;
 import io.layerproof.node.jobs.LocalJobPipeline;
 import io.layerproof.p2p.host.Host;
+import io.layerproof.p2p.multiaddr.Multiaddr;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +32,8 @@ class StageBench {
   static final int NEW_TOKENS = 32;
   static final int WARM_UP = 3;
   static final int MEASURED = 9;
+  static final int ECHO_WARM_UP = 500;
+  static final int ECHOES = 1000;
 
   @TempDir Path dir;
 
@@ -81,6 +86,27 @@ class StageBench {
           "  remote stages   %8.1f ms/job  %7.1f tokens/s   ratio %.2f   %.2f ms per step added, %d frame bytes per job%n",
           r, NEW_TOKENS / (r / 1000), l / r, (r - l) / steps, bytesPerJob);
       System.out.println("  per-job ms  local " + localMs + "  remote " + remoteMs);
+      // What one exchange costs alone: a plain echo between two more hosts, same sizes as a
+      // decode step's frame (2 KiB) and this prompt's prefill frame (about 80 KB).
+      Host a = fixture.host();
+      Host b = fixture.host();
+      b.onRequest("/bench/echo/1.0.0", (from, req) -> CompletableFuture.completedFuture(req));
+      a.connect(b.listen(Multiaddr.fromString("/ip4/127.0.0.1/tcp/0"))).get(10, TimeUnit.SECONDS);
+      for (int size : new int[] {2048, 80_000}) {
+        byte[] payload = new byte[size];
+        for (int i = 0; i < ECHO_WARM_UP; i++) {
+          a.request(b.self(), "/bench/echo/1.0.0", payload).get(10, TimeUnit.SECONDS);
+        }
+        List<Double> ms = new ArrayList<>();
+        for (int i = 0; i < ECHOES; i++) {
+          long t0 = System.nanoTime();
+          a.request(b.self(), "/bench/echo/1.0.0", payload).get(10, TimeUnit.SECONDS);
+          ms.add((System.nanoTime() - t0) / 1e6);
+        }
+        System.out.printf(
+            "  plain request/response of %d bytes: median %.3f ms (%d after %d warm-up)%n",
+            size, median(ms), ECHOES, ECHO_WARM_UP);
+      }
       assertTrue(l > 0 && r > 0);
     }
   }
